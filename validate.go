@@ -1,0 +1,91 @@
+package awsaccount
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var (
+	roleARNPattern        = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+	roleSessionPattern    = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	regionNamePattern     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	regionInHostPattern   = regexp.MustCompile(`(^|[.-])([a-z]{2}(?:-[a-z]+)+-\d+)([.-]|$)`)
+	mfaSerialPattern      = regexp.MustCompile(`^([\w+=/:,.@-]{9,256})$`)
+	mfaTokenPattern       = regexp.MustCompile(`^\d{6}$`)
+	sourceIdentityPattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+)
+
+// Bounds of AssumeRoleParameters.DurationSeconds that STS accepts.
+const (
+	MinDurationSeconds = 900
+	MaxDurationSeconds = 43200
+)
+
+func validRegionName(s string) bool { return regionNamePattern.MatchString(s) }
+
+// Validate reports the first problem with r, naming the field by its YAML
+// key under "AssumeRole". It makes no network call and never quotes a
+// secret.
+func (r AssumeRoleParameters) Validate() error {
+	const p = "AssumeRole."
+	switch r.Method {
+	case "", MethodAssumeRole, MethodAssumeRoleWithWebIdentity:
+	default:
+		return fieldErr(p+"sts_method", fmt.Sprintf("unknown method %q (want %s or %s)", r.Method, MethodAssumeRole, MethodAssumeRoleWithWebIdentity))
+	}
+	if r.RoleArn == "" {
+		return fieldErr(p+"RoleArn", "is required")
+	}
+	if !roleARNPattern.MatchString(r.RoleArn) {
+		return fieldErr(p+"RoleArn", fmt.Sprintf("%q is not an IAM role ARN (want arn:aws:iam::123456789012:role/name)", r.RoleArn))
+	}
+	if r.RoleSessionName != "" && !roleSessionPattern.MatchString(r.RoleSessionName) {
+		return fieldErr(p+"RoleSessionName", fmt.Sprintf("%q must be 2 to 64 characters of letters, digits and +=,.@_-", r.RoleSessionName))
+	}
+	if r.DurationSeconds != 0 && (r.DurationSeconds < MinDurationSeconds || r.DurationSeconds > MaxDurationSeconds) {
+		return fieldErr(p+"DurationSeconds", fmt.Sprintf("%d is outside %d..%d", r.DurationSeconds, MinDurationSeconds, MaxDurationSeconds))
+	}
+	for i, a := range r.PolicyArns {
+		if !strings.HasPrefix(a, "arn:") {
+			return fieldErr(fmt.Sprintf("%sPolicyArns[%d]", p, i), fmt.Sprintf("%q is not an ARN", a))
+		}
+	}
+	if r.SourceIdentity != "" && !sourceIdentityPattern.MatchString(r.SourceIdentity) {
+		return fieldErr(p+"SourceIdentity", "must be 2 to 64 characters of letters, digits and +=,.@_-")
+	}
+	for _, k := range r.TransitiveTagKeys {
+		if _, ok := r.Tags[k]; !ok {
+			return fieldErr(p+"TransitiveTagKeys", fmt.Sprintf("%q is not a key of Tags", k))
+		}
+	}
+	if r.Method == MethodAssumeRoleWithWebIdentity {
+		switch {
+		case r.WebIdentityToken == "" && r.WebIdentityTokenFile == "":
+			return fieldErr(p+"WebIdentityToken", "or WebIdentityTokenFile is required for "+MethodAssumeRoleWithWebIdentity)
+		case r.WebIdentityToken != "" && r.WebIdentityTokenFile != "":
+			return fieldErr(p+"WebIdentityTokenFile", "cannot be combined with WebIdentityToken")
+		case r.ExternalId != "", r.SerialNumber != "", r.TokenCode != "", len(r.Tags) > 0, r.SourceIdentity != "":
+			return fieldErr(p+"sts_method", MethodAssumeRoleWithWebIdentity+" takes none of ExternalId, SerialNumber, TokenCode, Tags, SourceIdentity")
+		}
+		return nil
+	}
+	if r.WebIdentityToken != "" || r.WebIdentityTokenFile != "" {
+		return fieldErr(p+"WebIdentityToken", "needs sts_method: "+MethodAssumeRoleWithWebIdentity)
+	}
+	if r.TokenCode != "" && r.SerialNumber == "" {
+		return fieldErr(p+"TokenCode", "needs SerialNumber (the MFA device)")
+	}
+	if r.SerialNumber != "" {
+		if !mfaSerialPattern.MatchString(r.SerialNumber) {
+			return fieldErr(p+"SerialNumber", fmt.Sprintf("%q is not an MFA device serial number or ARN", r.SerialNumber))
+		}
+		if r.TokenCode == "" {
+			return fieldErr(p+"TokenCode", "is required with SerialNumber")
+		}
+		if !mfaTokenPattern.MatchString(r.TokenCode) {
+			return fieldErr(p+"TokenCode", "must be 6 digits")
+		}
+	}
+	return nil
+}
