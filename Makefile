@@ -1,0 +1,31 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+GO        ?= go
+PKGS      ?= ./...
+BENCHTIME ?= 1s
+FUZZTIME  ?= 20s
+
+.PHONY: all demo test deps vet unit fuzz bench build
+
+all: test
+
+build:
+	$(GO) build $(PKGS)
+
+deps:
+	@scripts/deps.sh
+
+# test = vet + the race-enabled suite against a real moto_server and
+# redis-server (installed by scripts/deps.sh when missing).
+test: deps vet unit
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -race -count=1 -timeout 9m $(PKGS)
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+demo:
+	@if [ -x scripts/demo.sh ]; then scripts/demo.sh; else echo "make demo: coming with the CLI (issue: the awsacct CLI)"; fi
