@@ -1,0 +1,165 @@
+package configfile
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+)
+
+// MaxSize is the largest config Load and Read accept, in bytes.
+const MaxSize = 4 << 20
+
+// Options tune Load and Read.
+type Options struct {
+	// Data are the template's variables. Nil (the default) means the
+	// process environment, os.Environ, as a map of strings.
+	Data map[string]any
+	// AllowUnknownKeys makes Decode skip keys its target type does not
+	// have, instead of failing. Default false: a misspelt key is an error.
+	AllowUnknownKeys bool
+}
+
+// File is a loaded config: rendered, parsed, with its anchors, aliases,
+// merge keys and repeated keys resolved. Decode and RegionalAccountSet take
+// values out of it.
+//
+// A File is immutable and safe for concurrent use by multiple goroutines.
+type File struct {
+	name     string
+	root     *node
+	rendered bool // the rendering changed the line count: positions are of the rendered text
+	opts     Options
+}
+
+// Load reads the config file at path: see Read.
+func Load(path string, optFns ...func(*Options)) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("configfile: %w", err)
+	}
+	defer f.Close()
+	return Read(f, path, optFns...)
+}
+
+// Read reads a config from r. name labels its errors (a file name). The
+// text is rendered as a Jinja template with Options.Data, then parsed as a
+// single YAML document.
+func Read(r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
+	var opts Options
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	if opts.Data == nil {
+		opts.Data = Environ()
+	}
+	src, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("configfile: read %s: %w", name, err)
+	}
+	if len(src) > MaxSize {
+		return nil, &Error{File: name, Problem: fmt.Sprintf("larger than %d bytes", MaxSize), Kind: ErrSyntax}
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, &Error{File: name, Problem: "the file is empty", Kind: ErrEmpty}
+	}
+	out, err := render(name, src, opts.Data)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{name: name, opts: opts, rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
+	root, err := parse(name, out)
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			e.Rendered = f.rendered && e.Line > 0
+		}
+		return nil, err
+	}
+	f.root = root
+	return f, nil
+}
+
+// Environ returns the process environment as template data: each variable
+// as a string.
+func Environ() map[string]any {
+	env := os.Environ()
+	m := make(map[string]any, len(env))
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return m
+}
+
+// Name is the name the file was read under.
+func (f *File) Name() string { return f.name }
+
+func (f *File) errorAt(p pos, path string, k error, problem string) *Error {
+	return &Error{File: f.name, Path: path, Line: p.line, Column: p.col, Rendered: f.rendered && p.line > 0,
+		Problem: problem, Kind: k}
+}
+
+// find returns the node at path.
+func (f *File) find(path string) (*node, error) {
+	steps, err := parsePath(path)
+	if err != nil {
+		return nil, &Error{File: f.name, Path: path, Problem: err.Error(), Kind: ErrNotFound}
+	}
+	n, at := f.root, ""
+	for _, s := range steps {
+		switch {
+		case s.key != "":
+			if n.kind != mapNode {
+				return nil, f.errorAt(n.pos, at, ErrNotFound, fmt.Sprintf("is %s, so it has no key %q", n.kind, s.key))
+			}
+			e, ok := n.get(s.key)
+			if !ok {
+				keys := make([]string, len(n.keys))
+				for i, e := range n.keys {
+					keys[i] = e.key
+				}
+				return nil, f.errorAt(n.pos, joinPath(at, s.key), ErrNotFound, fmt.Sprintf("no such key (keys here: %s)", strings.Join(keys, ", ")))
+			}
+			n, at = e.value, joinPath(at, s.key)
+		default:
+			if n.kind != seqNode {
+				return nil, f.errorAt(n.pos, at, ErrNotFound, fmt.Sprintf("is %s, so it has no item [%d]", n.kind, s.index))
+			}
+			if s.index >= len(n.items) {
+				return nil, f.errorAt(n.pos, indexPath(at, s.index), ErrNotFound, fmt.Sprintf("no such item: the list has %d", len(n.items)))
+			}
+			n, at = n.items[s.index], indexPath(at, s.index)
+		}
+	}
+	return n, nil
+}
+
+// Decode stores the value at path (dotted keys and [index]es, such as
+// "YourApp.RegionalAccountSet[1].RegionalAccounts"; "" for the whole
+// document) in the value v points to.
+//
+// Decoding is strict: a key that v's type does not have (unless
+// Options.AllowUnknownKeys) and a value of the wrong type are errors. After
+// each value is decoded, its Validate method, if it has one, is run. Every
+// error is an *Error naming the full key path and the line and column of
+// the key.
+//
+// Struct fields are named by their yaml tags (",inline" embeds); types with
+// an UnmarshalYAML(func(any) error) error method decode themselves. A
+// time.Duration takes seconds (1, 0.5) or a Go duration string ("500ms").
+// A string takes any scalar as written. A key with no value (null) leaves
+// its target unchanged.
+func (f *File) Decode(path string, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("configfile: Decode needs a non-nil pointer, got %T", v)
+	}
+	n, err := f.find(path)
+	if err != nil {
+		return err
+	}
+	d := &decoder{f: f, allowUnknown: f.opts.AllowUnknownKeys}
+	return d.decode(n, path, rv.Elem())
+}
