@@ -26,6 +26,7 @@ type decoder struct {
 	f            *File
 	allowUnknown bool
 	steps        int
+	keyPos       pos // of the key whose value is being decoded
 }
 
 // yamlUnmarshaler is the interface go-yaml v2 and goccy/go-yaml call; the
@@ -193,6 +194,9 @@ func (d *decoder) validate(n *node, path string, rv reflect.Value) error {
 func (d *decoder) rerooted(n *node, path string, typ reflect.Type, k error, err error) error {
 	rel, problem, ok := fieldOf(err)
 	if !ok {
+		rel, problem, ok = fieldInMessage(typ, err.Error())
+	}
+	if !ok {
 		return &Error{File: d.f.name, Path: path, Line: n.pos.line, Column: n.pos.col, Rendered: d.f.rendered,
 			Problem: d.problemOf(path, err), Kind: k, Err: err}
 	}
@@ -204,6 +208,9 @@ func (d *decoder) rerooted(n *node, path string, typ reflect.Type, k error, err 
 	}
 	full := joinPath(path, rel)
 	p := n.pos
+	if d.keyPos.line > 0 {
+		p = d.keyPos
+	}
 	if e, ok := lookupRel(n, rel); ok {
 		p = e
 	}
@@ -227,6 +234,20 @@ func fieldOf(err error) (path, problem string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// fieldInMessage reads a message that starts with a key of typ
+// ("max_count must be >= 0, got -1") as naming that field.
+func fieldInMessage(typ reflect.Type, msg string) (path, problem string, ok bool) {
+	if typ == nil {
+		return "", "", false
+	}
+	key, rest, found := strings.Cut(msg, " ")
+	key = strings.TrimSuffix(key, ":")
+	if !found || !hasKey(typ, key) {
+		return "", "", false
+	}
+	return key, strings.TrimSpace(rest), true
 }
 
 // problemOf is err's message, unless path ends in a secret key: then a
@@ -427,7 +448,11 @@ func (d *decoder) structure(n *node, path string, rv reflect.Value) error {
 		if err != nil {
 			return d.fail(e.pos, joinPath(path, e.key), ErrType, "%v", err)
 		}
-		if err := d.decode(e.value, joinPath(path, e.key), fv); err != nil {
+		saved := d.keyPos
+		d.keyPos = e.pos
+		err = d.decode(e.value, joinPath(path, e.key), fv)
+		d.keyPos = saved
+		if err != nil {
 			return err
 		}
 	}
@@ -468,7 +493,11 @@ func (d *decoder) mapping(n *node, path string, rv reflect.Value) error {
 		if old := rv.MapIndex(reflect.ValueOf(e.key).Convert(kt)); old.IsValid() {
 			ev.Set(old)
 		}
-		if err := d.decode(e.value, joinPath(path, e.key), ev); err != nil {
+		saved := d.keyPos
+		d.keyPos = e.pos
+		err := d.decode(e.value, joinPath(path, e.key), ev)
+		d.keyPos = saved
+		if err != nil {
 			return err
 		}
 		rv.SetMapIndex(reflect.ValueOf(e.key).Convert(kt), ev)
@@ -481,7 +510,10 @@ func (d *decoder) slice(n *node, path string, rv reflect.Value) error {
 		return d.fail(n.pos, path, ErrType, "must be a list, not %s", n.kind)
 	}
 	out := reflect.MakeSlice(rv.Type(), len(n.items), len(n.items))
+	saved := d.keyPos
+	defer func() { d.keyPos = saved }()
 	for i, item := range n.items {
+		d.keyPos = item.pos
 		if err := d.decode(item, indexPath(path, i), out.Index(i)); err != nil {
 			return err
 		}

@@ -204,7 +204,11 @@ func (r *resolver) resolve(n ast.Node) (*node, error) {
 		}
 		return def.node, nil
 	case *ast.MappingNode:
-		return r.mapping(v.Values, p)
+		m, err := r.mapping(v.Values, p)
+		if err == nil && v.IsFlowStyle && v.Start != nil {
+			m.pos = posOf(v.Start) // the '{'
+		}
+		return m, err
 	case *ast.MappingValueNode:
 		return r.mapping([]*ast.MappingValueNode{v}, posOf(v.Key.GetToken()))
 	case *ast.SequenceNode:

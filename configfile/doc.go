@@ -1,0 +1,101 @@
+// Package configfile reads the seed's config files: YAML with anchors,
+// aliases, merge keys and repeated keys, rendered first as a Jinja template
+// whose variables are, by default, the environment. It decodes any part of
+// such a file into Go values, strictly, and builds the RegionalAccountSets
+// it describes.
+//
+// The package is named configfile, not config, so that it can be imported
+// beside the AWS SDK's config package.
+//
+// # Loading
+//
+// Load reads a file and Read an io.Reader:
+//
+//	f, err := configfile.Load("configure.yaml")
+//
+// The text is rendered with Jinja (github.com/nikolalohinski/gonja/v2):
+// {{ NAME }} is the variable NAME, filters work ({{ NAME | default('x') }},
+// {{ NAME | lower }}), and so do {% if %} and {% for %}. The variables are
+// the process environment unless Options.Data says otherwise:
+//
+//	f, err := configfile.Load("configure.yaml", func(o *configfile.Options) {
+//		o.Data = map[string]any{"AWS_ASSUME_ROLE": "arn:aws:iam::111122223333:role/ops"}
+//	})
+//
+// A variable that is not set and has no default is an error (ErrUndefined)
+// that names every such variable and its line, so that one run tells all
+// that is missing. Include, import and extends are refused: a config reads
+// no other file. Jinja's global functions (range, lipsum, ...) are left out;
+// its filters and tests are all there.
+//
+// The rendered text must be one YAML document. It is read as PyYAML's
+// safe_load reads it, since the seed's files were written for PyYAML:
+//
+//   - anchors (&name), aliases (*name) and merge keys (<<: *name, or
+//     <<: [*a, *b], where the mapping's own keys win, then the first merged
+//     mapping that has the key);
+//   - a key repeated in one mapping keeps its last value, and an anchor on
+//     any of the repeats stays usable (the seed's example repeats
+//     RegionalAccounts: at the top level to define two anchors);
+//   - an alias must follow its anchor, and an anchor name is defined once;
+//   - True, yes, on are true where a bool is wanted (YAML 1.1); tags other
+//     than the standard ones (!!str, !!int, ...) are refused.
+//
+// # Decoding
+//
+// A path names a value in the file: keys joined by dots, list items by
+// [index], "" for the whole document.
+//
+//	var specs []struct {
+//		RegionalAccounts awsaccount.RegionalAccountsSpec `yaml:"RegionalAccounts"`
+//	}
+//	err := f.Decode("YourApp.RegionalAccountSet", &specs)
+//
+// Decode fills any Go value: the spec types of package awsaccount, or an
+// application's own section, as the seed's YourApp is. Struct fields are
+// named by their yaml tags. Decoding is strict: a key the type does not
+// have is ErrUnknownKey (unless Options.AllowUnknownKeys), a value of the
+// wrong shape is ErrType. A time.Duration, such as a RateLimit's interval,
+// takes seconds (1, 1.0, 0.5) or a Go duration string ("500ms", "2m"). A
+// string takes any scalar as written, so that an all-digit value keeps its
+// leading zeros. A key with no value leaves its field unchanged.
+//
+// Each value that has a Validate method (SessionParameters,
+// AssumeRoleParameters, AccountSpec, the rate limit, the region filter) is
+// validated as soon as it is decoded; a refusal is ErrInvalid, and
+// errors.As reaches the *awsaccount.ParameterError beneath.
+//
+// # Errors
+//
+// Every error about the file's content is an *Error that matches one of
+// the package's sentinels with errors.Is, and reads
+//
+//	configure.yaml:13:2: YourApp.RegionalAccountSet[1].RegionalAccounts.RateLimit.max_count: must be an integer, not "ten"
+//
+// that is: file, line and column of the key (or value), the key path
+// through which the value was reached (aliases included), and the problem.
+// Through an alias, the line is that of the anchor's text, where the fix
+// belongs.
+//
+// Lines are those of the source as long as template substitutions do not
+// add or remove line breaks (the seed's files are such). When they do,
+// positions are those of the rendered text, and the message says so.
+//
+// An error never shows the value of a secret (aws_secret_access_key,
+// aws_session_token, ExternalId, TokenCode, WebIdentityToken or any key
+// naming a secret, token or password), nor a line of the source.
+//
+// # RegionalAccountSets
+//
+// The seed's applications hold a list of {RegionalAccounts: spec} items.
+// SetPaths lists every such list in a file, RegionalAccountSpecs decodes
+// one, and RegionalAccountSet builds it through an awsaccount.Registry:
+//
+//	set, err := f.RegionalAccountSet(ctx, "YourApp.RegionalAccountSet", nil) // nil: awsaccount.DefaultRegistry
+//	for ra := range set.All() {
+//		// one *awsaccount.RegionalAccount per account and region
+//	}
+//
+// An empty path means the only such list in the file; none, or several, is
+// an error (ErrNoSet, ErrAmbiguousSet) that lists the candidates.
+package configfile

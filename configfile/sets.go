@@ -1,0 +1,133 @@
+package configfile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/awsaccount/awsaccount"
+)
+
+// setEntry is one item of a RegionalAccountSet list.
+type setEntry struct {
+	RegionalAccounts awsaccount.RegionalAccountsSpec `yaml:"RegionalAccounts"`
+}
+
+// SetPaths returns the path of every list in the file whose items are all
+// {RegionalAccounts: spec} mappings (the seed's RegionalAccountSet), in file
+// order. A list reached through several aliases is listed under each path.
+func (f *File) SetPaths() []string {
+	var out []string
+	steps := 0
+	var walk func(n *node, path string)
+	walk = func(n *node, path string) {
+		steps++
+		if steps > maxSteps {
+			return
+		}
+		switch n.kind {
+		case seqNode:
+			if isSetList(n) {
+				out = append(out, path)
+				return
+			}
+			for i, item := range n.items {
+				walk(item, indexPath(path, i))
+			}
+		case mapNode:
+			for _, e := range n.keys {
+				walk(e.value, joinPath(path, e.key))
+			}
+		}
+	}
+	walk(f.root, "")
+	return out
+}
+
+func isSetList(n *node) bool {
+	if len(n.items) == 0 {
+		return false
+	}
+	for _, item := range n.items {
+		if item.kind != mapNode || len(item.keys) != 1 || item.keys[0].key != "RegionalAccounts" {
+			return false
+		}
+	}
+	return true
+}
+
+// RegionalAccountSpecs decodes the RegionalAccountSet list at path (see
+// SetPaths; "" means the only one in the file) into container specs. Each
+// value is checked by its Validate method as it decodes (filters, limits,
+// accounts); what only a Registry checks is left to RegionalAccountSet.
+func (f *File) RegionalAccountSpecs(path string) ([]awsaccount.RegionalAccountsSpec, error) {
+	path, err := f.setPath(path)
+	if err != nil {
+		return nil, err
+	}
+	var entries []setEntry
+	if err := f.Decode(path, &entries); err != nil {
+		return nil, err
+	}
+	specs := make([]awsaccount.RegionalAccountsSpec, len(entries))
+	for i, e := range entries {
+		specs[i] = e.RegionalAccounts
+	}
+	return specs, nil
+}
+
+// RegionalAccountSet builds the RegionalAccountSet at path (see SetPaths;
+// "" means the only one in the file: none, or several, is an error listing
+// the candidates) through reg (nil means awsaccount.DefaultRegistry).
+//
+// Spec errors, from decoding or from the registry's checks, are *Error
+// values naming the key path and line; errors of building (credentials,
+// role assumption) are wrapped with the file name and path.
+func (f *File) RegionalAccountSet(ctx context.Context, path string, reg *awsaccount.Registry) (*awsaccount.RegionalAccountSet, error) {
+	path, err := f.setPath(path)
+	if err != nil {
+		return nil, err
+	}
+	specs, err := f.RegionalAccountSpecs(path)
+	if err != nil {
+		return nil, err
+	}
+	if reg == nil {
+		reg = awsaccount.DefaultRegistry
+	}
+	set, err := reg.RegionalAccountSet(ctx, specs...)
+	if err != nil {
+		var pe *awsaccount.ParameterError
+		if errors.As(err, &pe) {
+			// The registry names the item as RegionalAccountSet[i]...;
+			// put it under path.
+			rel := strings.TrimPrefix(pe.Path, "RegionalAccountSet")
+			n, _ := f.find(path)
+			p := n.pos
+			if q, ok := lookupRel(n, strings.TrimPrefix(rel, ".")); ok {
+				p = q
+			}
+			e := f.errorAt(p, path+rel, ErrInvalid, pe.Problem)
+			e.Err = err
+			return nil, e
+		}
+		return nil, fmt.Errorf("configfile: %s: build %s: %w", f.name, path, err)
+	}
+	return set, nil
+}
+
+// setPath returns path, or when it is empty, the only set in the file.
+func (f *File) setPath(path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	paths := f.SetPaths()
+	switch len(paths) {
+	case 1:
+		return paths[0], nil
+	case 0:
+		return "", &Error{File: f.name, Problem: "no list of {RegionalAccounts: ...} items in the file", Kind: ErrNoSet}
+	}
+	return "", &Error{File: f.name, Problem: "name one of: " + strings.Join(paths, ", "), Kind: ErrAmbiguousSet}
+}
