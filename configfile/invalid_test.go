@@ -43,6 +43,7 @@ func TestInvalidConfigs(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Errorf("%T is not a *configfile.Error: %v", err, err)
 			}
+			t.Log(err)
 			golden := strings.TrimSuffix(file, ".yaml") + ".err"
 			if *update {
 				keep := err.Error() + "\n"

@@ -130,6 +130,12 @@ func environment() *exec.Environment {
 
 // cleanGonja drops the engine's internal template name from its messages.
 func cleanGonja(msg string) string {
+	// A parse error quotes the whole template, which may hold a secret.
+	if strings.HasPrefix(msg, "failed to parse template '") {
+		if i := strings.LastIndex(msg, "': "); i >= 0 {
+			msg = "failed to parse template: " + msg[i+3:]
+		}
+	}
 	msg = strings.ReplaceAll(msg, "'"+templateName+"'", "")
 	msg = strings.ReplaceAll(msg, "failed to parse template : ", "")
 	msg = strings.ReplaceAll(msg, "unable to execute template: ", "")

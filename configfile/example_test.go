@@ -1,0 +1,89 @@
+package configfile_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/awsaccount/awsaccount"
+	"github.com/awsaccount/awsaccount/configfile"
+)
+
+// The seed's configure.yaml shape, loaded in Go: anchors shared by two
+// containers, the key pair from template variables, and the application's
+// own section beside the RegionalAccountSet.
+func Example() {
+	const text = `
+SessionParameters: &aws_api_creds
+ aws_access_key_id: {{ AWS_ACCESS_KEY_ID }}
+ aws_secret_access_key: {{ AWS_SECRET_ACCESS_KEY }}
+ region_name: {{ AWS_REGION | default('us-east-1') }}
+
+Account: &default_account
+ SessionParameters: *aws_api_creds
+
+RateLimit: &default_ratelimit
+ max_count: 10
+ interval: 0.5
+ block: True
+
+YourApp:
+ Greeting: hello
+ RegionalAccountSet:
+  - RegionalAccounts:
+     Account: *default_account
+     RateLimit: *default_ratelimit
+     Filter:
+      Partitions:
+       aws:
+        Regions:
+         include: [us-west-2, us-east-1]
+  - RegionalAccounts:
+     Account: *default_account
+     RateLimit: {<<: *default_ratelimit, max_count: 2}
+     Filter:
+      Partitions:
+       aws:
+        Regions:
+         include: [eu-west-1, eu-central-1]
+`
+	f, err := configfile.Read(strings.NewReader(text), "configure.yaml", func(o *configfile.Options) {
+		o.Data = map[string]any{ // default: the environment
+			"AWS_ACCESS_KEY_ID":     "AKIAIOSFODNN7EXAMPLE",
+			"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		}
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	var greeting string
+	if err := f.Decode("YourApp.Greeting", &greeting); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(greeting)
+	fmt.Println("sets:", f.SetPaths())
+
+	set, err := f.RegionalAccountSet(context.Background(), "YourApp.RegionalAccountSet", awsaccount.NewRegistry())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, c := range set.Values() {
+		fmt.Printf("container %d: %v, %v\n", i+1, c.Keys(), c.Spec().RateLimit.Limit)
+	}
+
+	// A mistake is reported with its key path and line.
+	var wrong struct {
+		RateLimit awsaccount.RateLimitSpec `yaml:"RateLimit"`
+	}
+	bad, _ := configfile.Read(strings.NewReader("RateLimit:\n  max_count: ten\n"), "bad.yaml")
+	fmt.Println(bad.Decode("", &wrong))
+	// Output:
+	// hello
+	// sets: [YourApp.RegionalAccountSet]
+	// container 1: [us-east-1 us-west-2], 10 per 500ms (block)
+	// container 2: [eu-central-1 eu-west-1], 2 per 500ms (block)
+	// bad.yaml:2:14: RateLimit.max_count: must be an integer, not "ten"
+}
