@@ -1,0 +1,40 @@
+package ratelimit_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/awsaccount/awsaccount/ratelimit"
+)
+
+// The seed's narrative: one call per second, fail fast, then a higher limit
+// at run time.
+func Example() {
+	ctx := context.Background()
+	l := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: time.Second})
+	fmt.Println(l.Wait(ctx))
+	if err := l.Wait(ctx); errors.Is(err, ratelimit.ErrExceeded) {
+		fmt.Println("Too fast!")
+	}
+	l.SetMaxCount(2)
+	fmt.Println(l.Wait(ctx))
+	fmt.Printf("%+v\n", l.Stats())
+	// Output:
+	// <nil>
+	// Too fast!
+	// <nil>
+	// {Admitted:2 Refused:1 Waited:0 TotalWait:0s}
+}
+
+// Two callers at one per 100 ms with Block: the second waits its turn.
+func ExampleLimiter_Wait_block() {
+	ctx := context.Background()
+	l := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: 100 * time.Millisecond, Block: true})
+	start := time.Now()
+	_ = l.Wait(ctx)
+	_ = l.Wait(ctx)
+	fmt.Println(time.Since(start) >= 100*time.Millisecond, l.Stats().Waited)
+	// Output: true 1
+}
