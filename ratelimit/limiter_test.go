@@ -188,7 +188,9 @@ func (r *recordingStore) Reserve(ctx context.Context, l ratelimit.Limit, maxWait
 	return res, err
 }
 
-func (r *recordingStore) Cancel(ctx context.Context, res ratelimit.Reservation) { r.inner.Cancel(ctx, res) }
+func (r *recordingStore) Cancel(ctx context.Context, res ratelimit.Reservation) {
+	r.inner.Cancel(ctx, res)
+}
 
 // TestRuntimeChangesUnderLoad: 64 goroutines wait on 1 per 20 ms; raising
 // the limit lets new requests through at once, and flipping Block makes the
