@@ -1,0 +1,3 @@
+package regions
+
+//go:generate go run ./internal/gen -o tables_gen.go

@@ -1,0 +1,350 @@
+// Command gen writes tables_gen.go for package regions from the data files
+// that ship with botocore.
+//
+// It reads two things from a botocore installation:
+//
+//   - data/endpoints.json: per partition, the region list, the region regex
+//     and, per endpoint prefix, the endpoint names;
+//   - data/<service>/<latest api version>/service-2.json[.gz]: the service
+//     name boto3 accepts and the endpoint prefix it resolves that name to.
+//
+// boto3's Session.get_available_regions(service, partition_name,
+// allow_non_regional) maps the service name to its endpoint prefix through
+// the second and lists the endpoint keys of that prefix in the partition
+// through the first; the tables keep exactly what that needs.
+//
+// Usage (from the regions directory, see generate.go):
+//
+//	go run ./internal/gen -o tables_gen.go [-botocore DIR]
+//
+// Without -botocore the botocore package directory is asked of python3.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"go/format"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+func main() {
+	out := flag.String("o", "tables_gen.go", "output file")
+	dir := flag.String("botocore", "", "botocore package directory (default: asked of python3)")
+	flag.Parse()
+	if err := run(*out, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out, dir string) error {
+	if dir == "" {
+		d, err := BotocoreDir()
+		if err != nil {
+			return err
+		}
+		dir = d
+	}
+	src, err := Generate(dir)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, src, 0o644)
+}
+
+// BotocoreDir asks python3 where the botocore package is installed.
+func BotocoreDir() (string, error) {
+	cmd := exec.Command("python3", "-c", "import botocore,os;print(os.path.dirname(botocore.__file__))")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("locate botocore with python3: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+type endpointsFile struct {
+	Version    int `json:"version"`
+	Partitions []struct {
+		Partition   string                     `json:"partition"`
+		RegionRegex string                     `json:"regionRegex"`
+		Regions     map[string]json.RawMessage `json:"regions"`
+		Services    map[string]struct {
+			Endpoints map[string]json.RawMessage `json:"endpoints"`
+		} `json:"services"`
+	} `json:"partitions"`
+}
+
+var versionRE = regexp.MustCompile(`(?m)^__version__\s*=\s*['"]([^'"]+)['"]`)
+
+// Generate returns the gofmt'd source of tables_gen.go for the botocore
+// installation in dir.
+func Generate(dir string) ([]byte, error) {
+	initPy, err := os.ReadFile(filepath.Join(dir, "__init__.py"))
+	if err != nil {
+		return nil, fmt.Errorf("read botocore version: %w", err)
+	}
+	m := versionRE.FindSubmatch(initPy)
+	if m == nil {
+		return nil, errors.New("no __version__ in botocore/__init__.py")
+	}
+	version := string(m[1])
+
+	raw, err := os.ReadFile(filepath.Join(dir, "data", "endpoints.json"))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(raw)
+	var ep endpointsFile
+	if err := json.Unmarshal(raw, &ep); err != nil {
+		return nil, fmt.Errorf("decode endpoints.json: %w", err)
+	}
+	if ep.Version != 3 {
+		return nil, fmt.Errorf("endpoints.json format version %d, want 3", ep.Version)
+	}
+	svcNames, prefixes, err := serviceModels(filepath.Join(dir, "data"))
+	if err != nil {
+		return nil, err
+	}
+	usedPrefix := map[string]bool{}
+	for _, p := range prefixes {
+		usedPrefix[p] = true
+	}
+
+	// Intern every name a partition's region list or a used endpoint list holds.
+	nameSet := map[string]bool{}
+	for _, p := range ep.Partitions {
+		for r := range p.Regions {
+			nameSet[r] = true
+		}
+		for prefix, s := range p.Services {
+			if !usedPrefix[prefix] {
+				continue
+			}
+			for e := range s.Endpoints {
+				nameSet[e] = true
+			}
+		}
+	}
+	names := slices.Sorted(mapKeys(nameSet))
+	if len(names) > 1<<16 {
+		return nil, fmt.Errorf("%d names do not fit uint16 indices", len(names))
+	}
+	index := map[string]int{}
+	for i, n := range names {
+		index[n] = i
+	}
+
+	// A pool of index lists; identical lists are stored once.
+	var pool []int
+	spans := map[string][2]int{}
+	span := func(list []string) string {
+		idx := make([]int, len(list))
+		for i, n := range list {
+			idx[i] = index[n]
+		}
+		slices.Sort(idx)
+		key := fmt.Sprint(idx)
+		s, ok := spans[key]
+		if !ok {
+			if len(idx) == 0 {
+				s = [2]int{0, 0}
+			} else {
+				s = [2]int{len(pool), len(pool) + len(idx)}
+				pool = append(pool, idx...)
+			}
+			spans[key] = s
+		}
+		return fmt.Sprintf("span{%d, %d}", s[0], s[1])
+	}
+
+	var b bytes.Buffer
+	var partNames []string
+	for _, p := range ep.Partitions {
+		partNames = append(partNames, p.Partition)
+	}
+	dataVersion := fmt.Sprintf("botocore %s; endpoints.json sha256:%s; partitions %s",
+		version, hex.EncodeToString(sum[:]), strings.Join(partNames, ","))
+
+	fmt.Fprintf(&b, "// Code generated by \"go run ./internal/gen\"; DO NOT EDIT.\n")
+	fmt.Fprintf(&b, "//\n// Source: botocore %s, data/endpoints.json (format version %d)\n", version, ep.Version)
+	fmt.Fprintf(&b, "// and data/*/*/service-2.json (endpointPrefix of the latest API version).\n")
+	fmt.Fprintf(&b, "// endpoints.json sha256: %s\n", hex.EncodeToString(sum[:]))
+	fmt.Fprintf(&b, "// Partitions: %s\n\n", strings.Join(partNames, ", "))
+	fmt.Fprintf(&b, "package regions\n\n")
+	fmt.Fprintf(&b, "// DataVersion identifies the botocore data the tables were generated from:\n")
+	fmt.Fprintf(&b, "// the botocore version, the sha256 of its data/endpoints.json and the\n")
+	fmt.Fprintf(&b, "// partitions, in the file's order.\n")
+	fmt.Fprintf(&b, "const DataVersion = %q\n\n", dataVersion)
+
+	fmt.Fprintf(&b, "// names holds every region and endpoint name, sorted; tables refer to them by index.\n")
+	fmt.Fprintf(&b, "var names = [...]string{\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "%q,\n", n)
+	}
+	fmt.Fprintf(&b, "}\n\n")
+
+	var pb bytes.Buffer
+	fmt.Fprintf(&pb, "// partitions in the order of endpoints.json; services sorted by endpoint prefix.\n")
+	fmt.Fprintf(&pb, "var partitions = [...]partition{\n")
+	for _, p := range ep.Partitions {
+		var nonRegional []string
+		seen := map[string]bool{}
+		prefixesHere := slices.Sorted(mapKeys(p.Services))
+		type svc struct{ prefix, regional, nonRegional string }
+		var svcs []svc
+		for _, prefix := range prefixesHere {
+			if !usedPrefix[prefix] {
+				continue
+			}
+			var reg, non []string
+			for e := range p.Services[prefix].Endpoints {
+				if _, ok := p.Regions[e]; ok {
+					reg = append(reg, e)
+				} else {
+					non = append(non, e)
+					if !seen[e] {
+						seen[e] = true
+						nonRegional = append(nonRegional, e)
+					}
+				}
+			}
+			svcs = append(svcs, svc{prefix, span(reg), span(non)})
+		}
+		fmt.Fprintf(&pb, "{\nname: %q,\nregionRegex: %q,\n", p.Partition, p.RegionRegex)
+		fmt.Fprintf(&pb, "regions: %s,\n", span(slices.Collect(mapKeys(p.Regions))))
+		fmt.Fprintf(&pb, "nonRegional: %s,\n", span(nonRegional))
+		fmt.Fprintf(&pb, "services: []endpoints{\n")
+		for _, s := range svcs {
+			fmt.Fprintf(&pb, "{%q, %s, %s},\n", s.prefix, s.regional, s.nonRegional)
+		}
+		fmt.Fprintf(&pb, "},\n},\n")
+	}
+	fmt.Fprintf(&pb, "}\n\n")
+
+	if len(pool) > 1<<16 {
+		return nil, fmt.Errorf("pool of %d indices does not fit uint16 spans", len(pool))
+	}
+	fmt.Fprintf(&b, "// pool holds the index lists that spans refer to; equal lists are stored once.\n")
+	fmt.Fprintf(&b, "var pool = [...]uint16{")
+	for i, v := range pool {
+		if i%16 == 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%d, ", v)
+	}
+	fmt.Fprintf(&b, "\n}\n\n")
+	b.Write(pb.Bytes())
+
+	fmt.Fprintf(&b, "// serviceNames maps every service name boto3 accepts to its endpoint prefix,\n")
+	fmt.Fprintf(&b, "// sorted by name; prefix is empty when it equals the name.\n")
+	fmt.Fprintf(&b, "var serviceNames = [...]serviceName{\n")
+	for i, n := range svcNames {
+		p := prefixes[i]
+		if p == n {
+			p = ""
+		}
+		fmt.Fprintf(&b, "{%q, %q},\n", n, p)
+	}
+	fmt.Fprintf(&b, "}\n")
+
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("format generated source: %w", err)
+	}
+	return src, nil
+}
+
+// serviceModels lists the service names botocore's loader knows (a data
+// directory with a service-2 model in some API version) and, for each, the
+// endpointPrefix of its latest API version, as boto3's Session does.
+func serviceModels(data string) (svcNames, prefixes []string, err error) {
+	dirs, err := os.ReadDir(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		versions, err := os.ReadDir(filepath.Join(data, d.Name()))
+		if err != nil {
+			return nil, nil, err
+		}
+		var latest, model string
+		for _, v := range versions {
+			if !v.IsDir() || v.Name() <= latest {
+				continue
+			}
+			for _, f := range []string{"service-2.json", "service-2.json.gz"} {
+				p := filepath.Join(data, d.Name(), v.Name(), f)
+				if _, err := os.Stat(p); err == nil {
+					latest, model = v.Name(), p
+					break
+				}
+			}
+		}
+		if model == "" {
+			continue
+		}
+		prefix, err := endpointPrefix(model)
+		if err != nil {
+			return nil, nil, err
+		}
+		if prefix == "" {
+			prefix = d.Name()
+		}
+		svcNames = append(svcNames, d.Name())
+		prefixes = append(prefixes, prefix)
+	}
+	return svcNames, prefixes, nil
+}
+
+func endpointPrefix(model string) (string, error) {
+	f, err := os.Open(model)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(model, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", model, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	var doc struct {
+		Metadata struct {
+			EndpointPrefix string `json:"endpointPrefix"`
+		} `json:"metadata"`
+	}
+	if err := json.NewDecoder(r).Decode(&doc); err != nil {
+		return "", fmt.Errorf("%s: %w", model, err)
+	}
+	return doc.Metadata.EndpointPrefix, nil
+}
+
+func mapKeys[M ~map[string]V, V any](m M) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
