@@ -1,0 +1,279 @@
+// Command gen writes the service table of package awsapi: for each supported
+// service, its names, its client constructor, and one entry per SDK
+// paginator (operation name → a function that builds the paginator, and the
+// output fields that carry the next-page token).
+//
+// Paginators are package functions (ec2.NewDescribeInstancesPaginator), which
+// reflection cannot reach, so gen finds them in the source of the SDK module
+// versions this module requires (located with `go list -m`) and emits code
+// that calls them. Run it through go generate in internal/awsapi:
+//
+//	go generate ./internal/awsapi
+//
+// or directly: go run ./internal/gen -o services_gen.go (from internal/awsapi).
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// services are the supported services: boto3 name and Go package (under
+// github.com/aws/aws-sdk-go-v2/service/). Keep sorted by boto3 name.
+var services = []struct{ name, pkg string }{
+	{"cloudwatch", "cloudwatch"},
+	{"dynamodb", "dynamodb"},
+	{"ec2", "ec2"},
+	{"ecs", "ecs"},
+	{"eks", "eks"},
+	{"iam", "iam"},
+	{"kms", "kms"},
+	{"lambda", "lambda"},
+	{"logs", "cloudwatchlogs"},
+	{"organizations", "organizations"},
+	{"rds", "rds"},
+	{"s3", "s3"},
+	{"secretsmanager", "secretsmanager"},
+	{"sns", "sns"},
+	{"sqs", "sqs"},
+	{"ssm", "ssm"},
+	{"sts", "sts"},
+}
+
+const sdkPrefix = "github.com/aws/aws-sdk-go-v2/service/"
+
+type paginator struct {
+	op     string
+	tokens []string // output field paths the paginator reads the next token from
+}
+
+type service struct {
+	name, pkg, dir, version, sdkID string
+	paginators                     []paginator
+}
+
+func main() {
+	out := flag.String("o", "services_gen.go", "output file")
+	flag.Parse()
+	var svcs []service
+	for _, s := range services {
+		svc, err := scan(s.name, s.pkg)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		svcs = append(svcs, svc)
+	}
+	src, err := render(svcs)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func scan(name, pkg string) (service, error) {
+	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", sdkPrefix+pkg)
+	cmd.Stderr = os.Stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return service{}, fmt.Errorf("locate %s: %w", pkg, err)
+	}
+	dir, version, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
+	if dir == "" {
+		return service{}, fmt.Errorf("locate %s: module not downloaded (run go mod download)", pkg)
+	}
+	svc := service{name: name, pkg: pkg, dir: dir, version: version}
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return svc, err
+	}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return svc, err
+		}
+		isClient := filepath.Base(f) == "api_client.go"
+		if !isClient && !bytes.Contains(src, []byte("Paginator(client ")) {
+			continue // most files declare no paginator; parsing ec2's serializers is slow
+		}
+		file, err := parser.ParseFile(fset, f, src, parser.SkipObjectResolution)
+		if err != nil {
+			return svc, err
+		}
+		if isClient {
+			svc.sdkID = serviceID(file)
+		}
+		svc.paginators = append(svc.paginators, paginators(file)...)
+	}
+	if svc.sdkID == "" {
+		return svc, fmt.Errorf("%s: no ServiceID constant in api_client.go", pkg)
+	}
+	sort.Slice(svc.paginators, func(i, j int) bool { return svc.paginators[i].op < svc.paginators[j].op })
+	return svc, nil
+}
+
+func serviceID(file *ast.File) string {
+	for _, d := range file.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if n.Name == "ServiceID" && i < len(vs.Values) {
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok {
+						s, _ := strconv.Unquote(lit.Value)
+						return s
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// paginators finds func New<Op>Paginator(client <Op>APIClient, params
+// *<Op>Input, ...) and, in (*<Op>Paginator).NextPage, the assignments
+// p.x = result.Path that carry the next token.
+func paginators(file *ast.File) []paginator {
+	ops := map[string]bool{}
+	tokens := map[string][]string{}
+	for _, d := range file.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok {
+			continue
+		}
+		name := fn.Name.Name
+		if fn.Recv == nil {
+			op, ok := strings.CutPrefix(name, "New")
+			op, ok2 := strings.CutSuffix(op, "Paginator")
+			if !ok || !ok2 || op == "" || len(fn.Type.Params.List) < 2 {
+				continue
+			}
+			p0, p1 := fn.Type.Params.List[0], fn.Type.Params.List[1]
+			if id, ok := p0.Type.(*ast.Ident); !ok || id.Name != op+"APIClient" {
+				continue
+			}
+			star, ok := p1.Type.(*ast.StarExpr)
+			if !ok {
+				continue
+			}
+			if id, ok := star.X.(*ast.Ident); !ok || id.Name != op+"Input" {
+				continue
+			}
+			ops[op] = true
+			continue
+		}
+		if name != "NextPage" || len(fn.Recv.List) != 1 || fn.Body == nil {
+			continue
+		}
+		star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
+		if !ok {
+			continue
+		}
+		recv, ok := star.X.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		op, ok := strings.CutSuffix(recv.Name, "Paginator")
+		if !ok {
+			continue
+		}
+		seen := map[string]bool{}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+				return true
+			}
+			lhs, ok := as.Lhs[0].(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if id, ok := lhs.X.(*ast.Ident); !ok || id.Name != "p" {
+				return true
+			}
+			if path := resultPath(as.Rhs[0]); path != "" && !seen[path] {
+				seen[path] = true
+				tokens[op] = append(tokens[op], path)
+			}
+			return true
+		})
+	}
+	var out []paginator
+	for op := range ops {
+		out = append(out, paginator{op: op, tokens: tokens[op]})
+	}
+	return out
+}
+
+// resultPath returns "A.B" for the expression result.A.B, else "".
+func resultPath(e ast.Expr) string {
+	var parts []string
+	for {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		parts = append([]string{sel.Sel.Name}, parts...)
+		e = sel.X
+	}
+	if id, ok := e.(*ast.Ident); !ok || id.Name != "result" || len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, ".")
+}
+
+func render(svcs []service) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by internal/gen from the SDK service modules; DO NOT EDIT.\n//\n")
+	for _, s := range svcs {
+		fmt.Fprintf(&b, "// %s%s %s\n", sdkPrefix, s.pkg, s.version)
+	}
+	b.WriteString("\npackage awsapi\n\nimport (\n\t\"context\"\n\t\"reflect\"\n\n\t\"github.com/aws/aws-sdk-go-v2/aws\"\n")
+	for _, s := range svcs {
+		fmt.Fprintf(&b, "\t%q\n", sdkPrefix+s.pkg)
+	}
+	b.WriteString(")\n\n// serviceSpecs is the read-only table of supported services, sorted by\n// boto3 name.\nvar serviceSpecs = []*serviceSpec{\n")
+	for _, s := range svcs {
+		p := s.pkg
+		fmt.Fprintf(&b, "{\nname: %q,\nsdkID: %q,\npkg: %q,\n", s.name, s.sdkID, p)
+		fmt.Fprintf(&b, "clientType: reflect.TypeFor[*%s.Client](),\n", p)
+		fmt.Fprintf(&b, "newClient: func(cfg aws.Config, optFns ...func(any)) any {\nreturn %s.NewFromConfig(cfg, func(o *%s.Options) {\nfor _, f := range optFns {\nf(o)\n}\n})\n},\n", p, p)
+		b.WriteString("paginators: map[string]paginatorSpec{\n")
+		for _, pg := range s.paginators {
+			fmt.Fprintf(&b, "%q: {", pg.op)
+			if len(pg.tokens) > 0 {
+				fmt.Fprintf(&b, "tokens: %#v, ", pg.tokens)
+			}
+			fmt.Fprintf(&b, "newPager: func(c, in any) pager {\np := %s.New%sPaginator(c.(%s.%sAPIClient), in.(*%s.%sInput))\n", p, pg.op, p, pg.op, p, pg.op)
+			b.WriteString("return pager{p.HasMorePages, func(ctx context.Context) (any, error) {\nout, err := p.NextPage(ctx)\nif err != nil {\nreturn nil, err\n}\nreturn out, nil\n}}\n}},\n")
+		}
+		b.WriteString("},\n},\n")
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return b.Bytes(), fmt.Errorf("format generated code: %w", err)
+	}
+	return src, nil
+}

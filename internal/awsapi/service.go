@@ -1,0 +1,203 @@
+package awsapi
+
+import (
+	"context"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// Service describes one supported AWS service. The zero Service is not
+// usable; get one from [LookupService] or [Services].
+type Service struct {
+	// Name is boto3's (and the AWS CLI's) name: "ec2", "logs", "secretsmanager".
+	Name string
+	// SDKID is the SDK's service id: "EC2", "CloudWatch Logs", "Secrets Manager".
+	SDKID string
+	// Package is the Go package name under github.com/aws/aws-sdk-go-v2/service/:
+	// "ec2", "cloudwatchlogs".
+	Package string
+
+	spec *serviceSpec
+}
+
+// serviceSpec is one row of the generated table (services_gen.go).
+type serviceSpec struct {
+	name, sdkID, pkg string
+	clientType       reflect.Type // *<pkg>.Client
+	newClient        func(cfg aws.Config, optFns ...func(any)) any
+	paginators       map[string]paginatorSpec
+
+	once sync.Once
+	ops  *opIndex // built from clientType's methods on first use
+}
+
+// paginatorSpec builds an SDK paginator for one operation.
+type paginatorSpec struct {
+	// tokens are the output field paths (e.g. "NextToken",
+	// "EngineDefaults.Marker") the paginator reads the next token from.
+	tokens   []string
+	newPager func(client, input any) pager
+}
+
+// pager is an SDK paginator with its output type erased.
+type pager struct {
+	hasMorePages func() bool
+	nextPage     func(ctx context.Context) (any, error)
+}
+
+func (sp *serviceSpec) service() Service {
+	return Service{Name: sp.name, SDKID: sp.sdkID, Package: sp.pkg, spec: sp}
+}
+
+// Services returns the supported services, sorted by Name.
+func Services() []Service {
+	out := make([]Service, len(serviceSpecs))
+	for i, sp := range serviceSpecs {
+		out[i] = sp.service()
+	}
+	return out
+}
+
+// LookupService finds a service by boto3 name ("logs"), SDK id
+// ("CloudWatch Logs", "CloudWatchLogs") or Go package name
+// ("cloudwatchlogs"), ignoring case, spaces, '-' and '_'. An unknown name is
+// a [*NameError] that matches [ErrUnknownService] and lists the supported
+// names.
+func LookupService(name string) (Service, error) {
+	key := fold(name)
+	for _, sp := range serviceSpecs {
+		if key == fold(sp.name) || key == fold(sp.sdkID) || key == fold(sp.pkg) {
+			return sp.service(), nil
+		}
+	}
+	names := make([]string, len(serviceSpecs))
+	for i, sp := range serviceSpecs {
+		names[i] = sp.name
+	}
+	return Service{}, &NameError{Kind: "service", Name: name, Candidates: names, err: ErrUnknownService}
+}
+
+// fold is the key names are compared by: lower case without ' ', '-', '_'.
+func fold(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '_':
+			return -1
+		}
+		return toLower(r)
+	}, s)
+}
+
+func toLower(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
+}
+
+// String returns the boto3 name.
+func (s Service) String() string { return s.Name }
+
+// NewClient builds the service's client from cfg with the SDK's
+// NewFromConfig (for "ec2", an *ec2.Client). Each optFn receives the
+// service's options as a pointer (e.g. *s3.Options) before the client is
+// built; see [UsePathStyle]. The client is what [Operation.CallWith] takes;
+// it is safe for concurrent use, so callers may cache it.
+func (s Service) NewClient(cfg aws.Config, optFns ...func(options any)) any {
+	return s.spec.newClient(cfg, optFns...)
+}
+
+// UsePathStyle is an option for [Service.NewClient] that makes an S3 client
+// address buckets by path (http://host/bucket) rather than by virtual host
+// (http://bucket.host), as emulators such as moto on 127.0.0.1 need. Other
+// services' options are left alone.
+func UsePathStyle(options any) {
+	if o, ok := options.(*s3.Options); ok {
+		o.UsePathStyle = true
+	}
+}
+
+// Operations returns the names of the service's operations as the SDK
+// spells them ("DescribeInstances"), sorted.
+func (s Service) Operations() []string {
+	return append([]string(nil), s.index().names...)
+}
+
+// Operation finds an operation by its SDK name ("DescribeInstances") or
+// boto3's ("describe_instances"), ignoring case and '_'. An unknown name is
+// a [*NameError] that matches [ErrUnknownOperation] and suggests close names.
+func (s Service) Operation(name string) (Operation, error) {
+	idx := s.index()
+	if op, ok := idx.byKey[fold(name)]; ok {
+		op.Service = s
+		return op, nil
+	}
+	return Operation{}, &NameError{
+		Kind:       "operation",
+		Service:    s.Name,
+		Name:       name,
+		Candidates: suggest(name, idx.names, 5),
+		err:        ErrUnknownOperation,
+	}
+}
+
+// opIndex holds a service's operations, found by reflection on its client.
+type opIndex struct {
+	names []string
+	byKey map[string]Operation // by fold(name)
+}
+
+var (
+	ctxType   = reflect.TypeFor[context.Context]()
+	errorType = reflect.TypeFor[error]()
+)
+
+func (s Service) index() *opIndex {
+	sp := s.spec
+	sp.once.Do(func() {
+		idx := &opIndex{byKey: map[string]Operation{}}
+		ct := sp.clientType
+		for i := range ct.NumMethod() {
+			m := ct.Method(i)
+			in, out, ok := operationTypes(m)
+			if !ok {
+				continue
+			}
+			idx.names = append(idx.names, m.Name)
+			op := Operation{Name: m.Name, in: in, out: out}
+			if p, ok := sp.paginators[m.Name]; ok {
+				op.pag = &p
+			}
+			idx.byKey[fold(m.Name)] = op
+		}
+		sort.Strings(idx.names)
+		sp.ops = idx
+	})
+	return sp.ops
+}
+
+// operationTypes recognises func (c *Client) Op(context.Context, *OpInput,
+// ...func(*Options)) (*OpOutput, error) and returns OpInput and OpOutput.
+func operationTypes(m reflect.Method) (in, out reflect.Type, ok bool) {
+	t := m.Type // the receiver is argument 0
+	if t.NumIn() != 4 || !t.IsVariadic() || t.NumOut() != 2 {
+		return nil, nil, false
+	}
+	if t.In(1) != ctxType || t.Out(1) != errorType {
+		return nil, nil, false
+	}
+	in, out = t.In(2), t.Out(0)
+	if in.Kind() != reflect.Pointer || out.Kind() != reflect.Pointer {
+		return nil, nil, false
+	}
+	in, out = in.Elem(), out.Elem()
+	if in.Name() != m.Name+"Input" || out.Name() != m.Name+"Output" {
+		return nil, nil, false
+	}
+	return in, out, true
+}

@@ -1,0 +1,72 @@
+package awsapi
+
+import (
+	"sort"
+	"strings"
+)
+
+// suggest returns up to n of names that look like name: those containing it
+// (or contained in it) first, then those within a small edit distance, both
+// compared by fold.
+func suggest(name string, names []string, n int) []string {
+	key := fold(name)
+	if key == "" {
+		return nil
+	}
+	type scored struct {
+		name  string
+		score int
+	}
+	var hits []scored
+	limit := max(2, len(key)/3)
+	for _, cand := range names {
+		ck := fold(cand)
+		switch {
+		case strings.Contains(ck, key) || strings.Contains(key, ck):
+			hits = append(hits, scored{cand, abs(len(ck) - len(key))})
+		default:
+			if d := distance(key, ck); d <= limit {
+				hits = append(hits, scored{cand, 100 + d})
+			}
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score < hits[j].score
+		}
+		return hits[i].name < hits[j].name
+	})
+	var out []string
+	for i := 0; i < len(hits) && i < n; i++ {
+		out = append(out, hits[i].name)
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// distance is the Levenshtein distance of a and b (bytes; names are ASCII).
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

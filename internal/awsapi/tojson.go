@@ -1,0 +1,205 @@
+package awsapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/aws/smithy-go/middleware"
+)
+
+var (
+	metadataType  = reflect.TypeFor[middleware.Metadata]()
+	marshalerType = reflect.TypeFor[json.Marshaler]()
+)
+
+// ToJSON marshals an SDK value (typically [Result.Output]) to compact JSON
+// keyed by the SDK's Go field names, in declaration order, for output. It
+// leaves out what is noise rather than data:
+//
+//   - ResultMetadata (middleware.Metadata) and unexported fields, such as the
+//     noSmithyDocumentSerde marker every SDK struct embeds;
+//   - struct fields that are nil pointers, slices, maps or interfaces (fields
+//     the response did not carry), and non-pointer fields holding their zero
+//     value (false, 0, "": the SDK uses non-pointer fields only where zero
+//     means unset, notably enums).
+//
+// Empty but non-nil slices and maps, and pointers to zero values, are kept:
+// the response carried them. Timestamps are RFC 3339, blobs base64. A union
+// member (an interface holding, say, types.AttributeValueMemberS{Value: "x"})
+// is written as {"S":"x"}, boto3's shape. Map keys are sorted. HTML
+// characters are not escaped.
+func ToJSON(v any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	e := encoder{buf: &b}
+	if err := e.value(reflect.ValueOf(v)); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(b.Bytes()), nil
+}
+
+type encoder struct {
+	buf *bytes.Buffer
+}
+
+func (e *encoder) value(v reflect.Value) error {
+	if !v.IsValid() {
+		e.buf.WriteString("null")
+		return nil
+	}
+	t := v.Type()
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && t.Implements(marshalerType) {
+		return e.marshal(v.Interface())
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			e.buf.WriteString("null")
+			return nil
+		}
+		return e.value(v.Elem())
+	case reflect.Interface:
+		if v.IsNil() {
+			e.buf.WriteString("null")
+			return nil
+		}
+		return e.union(v.Elem())
+	case reflect.Struct:
+		return e.object(v)
+	case reflect.Slice:
+		if v.IsNil() {
+			e.buf.WriteString("null")
+			return nil
+		}
+		if t.Elem().Kind() == reflect.Uint8 {
+			return e.marshal(v.Bytes())
+		}
+		fallthrough
+	case reflect.Array:
+		e.buf.WriteByte('[')
+		for i := range v.Len() {
+			if i > 0 {
+				e.buf.WriteByte(',')
+			}
+			if err := e.value(v.Index(i)); err != nil {
+				return err
+			}
+		}
+		e.buf.WriteByte(']')
+		return nil
+	case reflect.Map:
+		if v.IsNil() {
+			e.buf.WriteString("null")
+			return nil
+		}
+		keys := v.MapKeys()
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = fmt.Sprint(k.Interface())
+		}
+		order := make([]int, len(keys))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(i, j int) bool { return names[order[i]] < names[order[j]] })
+		e.buf.WriteByte('{')
+		for n, i := range order {
+			if n > 0 {
+				e.buf.WriteByte(',')
+			}
+			if err := e.marshal(names[i]); err != nil {
+				return err
+			}
+			e.buf.WriteByte(':')
+			if err := e.value(v.MapIndex(keys[i])); err != nil {
+				return err
+			}
+		}
+		e.buf.WriteByte('}')
+		return nil
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
+		return fmt.Errorf("awsapi: cannot write %s as JSON", t)
+	default:
+		return e.marshal(v.Interface())
+	}
+}
+
+func (e *encoder) object(v reflect.Value) error {
+	t := v.Type()
+	e.buf.WriteByte('{')
+	first := true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || f.Anonymous || f.Type == metadataType {
+			continue
+		}
+		fv := v.Field(i)
+		if omit(fv) {
+			continue
+		}
+		if !first {
+			e.buf.WriteByte(',')
+		}
+		first = false
+		if err := e.marshal(f.Name); err != nil {
+			return err
+		}
+		e.buf.WriteByte(':')
+		if err := e.value(fv); err != nil {
+			return fmt.Errorf("%s.%s: %w", t.Name(), f.Name, err)
+		}
+	}
+	e.buf.WriteByte('}')
+	return nil
+}
+
+// union writes a union member (types.XxxMemberYyy{Value: v}) as {"Yyy": v};
+// any other value as itself.
+func (e *encoder) union(v reflect.Value) error {
+	s := v
+	for s.Kind() == reflect.Pointer && !s.IsNil() {
+		s = s.Elem()
+	}
+	if s.Kind() == reflect.Struct {
+		if _, member, ok := strings.Cut(s.Type().Name(), "Member"); ok && member != "" {
+			if val := s.FieldByName("Value"); val.IsValid() {
+				e.buf.WriteByte('{')
+				if err := e.marshal(member); err != nil {
+					return err
+				}
+				e.buf.WriteByte(':')
+				if err := e.value(val); err != nil {
+					return err
+				}
+				e.buf.WriteByte('}')
+				return nil
+			}
+		}
+	}
+	return e.value(v)
+}
+
+func omit(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
+		return v.IsNil()
+	case reflect.Struct, reflect.Array:
+		return false
+	default:
+		return v.IsZero()
+	}
+}
+
+func (e *encoder) marshal(x any) error {
+	enc := json.NewEncoder(e.buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(x); err != nil {
+		return err
+	}
+	// Encode ends each value with a newline.
+	e.buf.Truncate(e.buf.Len() - 1)
+	return nil
+}
