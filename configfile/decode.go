@@ -218,19 +218,57 @@ func (d *decoder) rerooted(n *node, path string, typ reflect.Type, k error, err 
 		Problem: problem, Kind: k, Err: err}
 }
 
-// fieldOf finds, in err's chain, an error naming a field: a pointer to a
-// struct with string fields Path and Problem (awsaccount.ParameterError and
-// its likes in the ratelimit and regions packages).
+// fieldOf finds, in err's tree, the errors naming a field: pointers to
+// structs with a string Path and either a string Problem
+// (awsaccount.ParameterError) or an error Err (regions.FilterError). It
+// returns the first, with a count of the others in its problem.
 func fieldOf(err error) (path, problem string, ok bool) {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		v := reflect.ValueOf(e)
-		if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-			continue
+	var found [][2]string
+	var walk func(e error, depth int)
+	walk = func(e error, depth int) {
+		if e == nil || depth > 20 {
+			return
 		}
-		s := v.Elem()
-		pf, qf := s.FieldByName("Path"), s.FieldByName("Problem")
-		if pf.IsValid() && qf.IsValid() && pf.Kind() == reflect.String && qf.Kind() == reflect.String {
-			return pf.String(), qf.String(), true
+		if p, q, ok := fieldStruct(e); ok {
+			found = append(found, [2]string{p, q})
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, c := range u.Unwrap() {
+				walk(c, depth+1)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap(), depth+1)
+		}
+	}
+	walk(err, 0)
+	if len(found) == 0 {
+		return "", "", false
+	}
+	path, problem = found[0][0], found[0][1]
+	if len(found) > 1 {
+		problem += fmt.Sprintf(" (and %d more problems)", len(found)-1)
+	}
+	return path, problem, true
+}
+
+func fieldStruct(e error) (path, problem string, ok bool) {
+	v := reflect.ValueOf(e)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return "", "", false
+	}
+	s := v.Elem()
+	pf := s.FieldByName("Path")
+	if !pf.IsValid() || pf.Kind() != reflect.String {
+		return "", "", false
+	}
+	if qf := s.FieldByName("Problem"); qf.IsValid() && qf.Kind() == reflect.String {
+		return pf.String(), qf.String(), true
+	}
+	if ef := s.FieldByName("Err"); ef.IsValid() && ef.CanInterface() {
+		if inner, isErr := ef.Interface().(error); isErr && inner != nil {
+			return pf.String(), inner.Error(), true
 		}
 	}
 	return "", "", false

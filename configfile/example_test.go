@@ -71,7 +71,8 @@ YourApp:
 		return
 	}
 	for i, c := range set.Values() {
-		fmt.Printf("container %d: %v, %v\n", i+1, c.Keys(), c.Spec().RateLimit.Limit)
+		l := c.Spec().RateLimit
+		fmt.Printf("container %d: %v, %d per %v\n", i+1, c.Keys(), l.MaxCount, l.Interval)
 	}
 
 	// A mistake is reported with its key path and line.
@@ -83,7 +84,7 @@ YourApp:
 	// Output:
 	// hello
 	// sets: [YourApp.RegionalAccountSet]
-	// container 1: [us-east-1 us-west-2], 10 per 500ms (block)
-	// container 2: [eu-central-1 eu-west-1], 2 per 500ms (block)
+	// container 1: [us-east-1 us-west-2], 10 per 500ms
+	// container 2: [eu-central-1 eu-west-1], 2 per 500ms
 	// bad.yaml:2:14: RateLimit.max_count: must be an integer, not "ten"
 }
