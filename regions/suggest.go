@@ -1,15 +1,18 @@
 package regions
 
 // suggest returns the candidate closest to name by edit distance, as a
-// "did you mean X?" hint, or "" when none is close enough to be a typo.
+// "did you mean X?" hint, or "" when none is close enough to be a typo. On a
+// tie, a candidate that only adds characters ("aws-gov" → "aws-us-gov") wins.
 func suggest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+1
-	if bestD > 4 {
-		bestD = 4
-	}
+	limit := min(len(name)/2+1, 4)
+	best, bestScore := "", 2*limit
 	for _, c := range candidates {
-		if d := distance(name, c); d < bestD {
-			best, bestD = c, d
+		score := 2 * distance(name, c)
+		if subsequence(name, c) {
+			score--
+		}
+		if score < bestScore {
+			best, bestScore = c, score
 		}
 	}
 	if best == "" {
@@ -52,4 +55,14 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// subsequence reports whether a's bytes appear in b in order.
+func subsequence(a, b string) bool {
+	for i := 0; i < len(b) && len(a) > 0; i++ {
+		if a[0] == b[i] {
+			a = a[1:]
+		}
+	}
+	return a == ""
 }
