@@ -36,8 +36,9 @@ type PartitionFilter struct {
 	// ("aws-global", "fips-us-east-1", ...) to the candidates, as boto3's
 	// allow_non_regional does.
 	IncludeNonRegional bool `yaml:"IncludeNonRegional,omitempty" json:"IncludeNonRegional,omitempty"`
-	// Regions narrows the candidates.
-	Regions RegionFilter `yaml:"Regions,omitempty" json:"Regions,omitempty"`
+	// Regions narrows the candidates. Its JSON tag is omitzero, not
+	// omitempty (which never omits a struct), so String stays terse.
+	Regions RegionFilter `yaml:"Regions,omitempty" json:"Regions,omitzero"`
 }
 
 // RegionFilter narrows a partition's candidate names. Each entry is a region
