@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Filter selects regions across partitions: the Container Filter
@@ -183,27 +183,30 @@ func (f Filter) each(fn func(*partition, PartitionFilter)) {
 		fn(lookupPartition(DefaultPartition), PartitionFilter{})
 		return
 	}
-	if len(f.Partitions) == 1 {
-		for name, pf := range f.Partitions {
-			if p := lookupPartition(name); p != nil {
-				fn(p, pf)
-			}
-		}
-		return
-	}
-	for _, name := range slices.Sorted(maps.Keys(f.Partitions)) {
-		if p := lookupPartition(name); p != nil {
-			fn(p, f.Partitions[name])
+	for _, i := range partitionOrder() {
+		p := &partitions[i]
+		if pf, ok := f.Partitions[p.name]; ok {
+			fn(p, pf)
 		}
 	}
 }
+
+// partitionOrder holds the indices of partitions sorted by name.
+var partitionOrder = sync.OnceValue(func() []int {
+	order := make([]int, len(partitions))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(partitions[a].name, partitions[b].name) })
+	return order
+})
 
 // validate appends pf's problems in partition p to errs.
 func (pf PartitionFilter) validate(p *partition, errs []error) []error {
 	check := func(key string, list []string) {
 		for i, entry := range list {
-			where := fmt.Sprintf("Partitions.%s.Regions.%s[%d]", p.name, key, i)
 			if err := pf.checkEntry(p, entry); err != nil {
+				where := fmt.Sprintf("Partitions.%s.Regions.%s[%d]", p.name, key, i)
 				errs = append(errs, &FilterError{Path: where, Err: err})
 			}
 		}
