@@ -10,15 +10,16 @@ import (
 // in a *NameError or *PatternError, and inside a Filter in a *FilterError
 // that says where.
 var (
-	// ErrUnknownPartition: a partition name not in the tables.
+	// ErrUnknownPartition reports a partition name not in the tables.
 	ErrUnknownPartition = errors.New("unknown partition")
-	// ErrUnknownService: a service name boto3 does not know.
+	// ErrUnknownService reports a service name boto3 does not know.
 	ErrUnknownService = errors.New("unknown service")
-	// ErrUnknownRegion: a region name the partition does not have.
+	// ErrUnknownRegion reports a region name the partition does not have.
 	ErrUnknownRegion = errors.New("unknown region")
-	// ErrBadPattern: a malformed glob; it is path.ErrBadPattern.
+	// ErrBadPattern reports a malformed glob; it is path.ErrBadPattern.
 	ErrBadPattern = path.ErrBadPattern
-	// ErrNoMatch: a well-formed glob that matches no name of its partition.
+	// ErrNoMatch reports a well-formed glob that matches no name of its
+	// partition.
 	ErrNoMatch = errors.New("pattern matches nothing")
 )
 
@@ -33,6 +34,7 @@ type NameError struct {
 	Hint string
 }
 
+// Error reports the kind, the name, its partition and the hint.
 func (e *NameError) Error() string {
 	s := fmt.Sprintf("%v %q", e.Kind, e.Name)
 	if e.Partition != "" {
@@ -55,6 +57,7 @@ type PatternError struct {
 	Err       error
 }
 
+// Error reports the pattern and what is wrong with it.
 func (e *PatternError) Error() string {
 	if errors.Is(e.Err, ErrNoMatch) {
 		return fmt.Sprintf("pattern %q matches nothing in partition %s", e.Pattern, e.Partition)
@@ -72,6 +75,7 @@ type FilterError struct {
 	Err  error
 }
 
+// Error is "path: problem".
 func (e *FilterError) Error() string { return e.Path + ": " + e.Err.Error() }
 
 // Unwrap returns e.Err.

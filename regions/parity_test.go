@@ -141,6 +141,11 @@ func TestLookups(t *testing.T) {
 			}
 		})
 	}
+	t.Run("regionRegex compiles", func(t *testing.T) {
+		if err := regions.CheckRegexes(); err != nil {
+			t.Error(err)
+		}
+	})
 	t.Run("Services", func(t *testing.T) {
 		aws := regions.Services("aws")
 		if !slices.IsSorted(aws) || !slices.Contains(aws, "ec2") || !slices.Contains(aws, "cloudwatch") {

@@ -328,15 +328,33 @@ func endpointPrefix(model string) (string, error) {
 		defer zr.Close()
 		r = zr
 	}
-	var doc struct {
-		Metadata struct {
-			EndpointPrefix string `json:"endpointPrefix"`
-		} `json:"metadata"`
-	}
-	if err := json.NewDecoder(r).Decode(&doc); err != nil {
+	// Models are large (ec2's is megabytes) and "metadata" comes early:
+	// decode just that member of the top-level object.
+	dec := json.NewDecoder(r)
+	if _, err := dec.Token(); err != nil { // {
 		return "", fmt.Errorf("%s: %w", model, err)
 	}
-	return doc.Metadata.EndpointPrefix, nil
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", model, err)
+		}
+		if key != "metadata" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return "", fmt.Errorf("%s: %w", model, err)
+			}
+			continue
+		}
+		var meta struct {
+			EndpointPrefix string `json:"endpointPrefix"`
+		}
+		if err := dec.Decode(&meta); err != nil {
+			return "", fmt.Errorf("%s: %w", model, err)
+		}
+		return meta.EndpointPrefix, nil
+	}
+	return "", nil
 }
 
 func mapKeys[M ~map[string]V, V any](m M) func(func(string) bool) {
