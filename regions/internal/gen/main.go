@@ -235,7 +235,7 @@ func Generate(dir string) ([]byte, error) {
 	}
 	fmt.Fprintf(&pb, "}\n\n")
 
-	if len(pool) > 1<<16 {
+	if len(pool) >= 1<<16 { // span ends are uint16
 		return nil, fmt.Errorf("pool of %d indices does not fit uint16 spans", len(pool))
 	}
 	fmt.Fprintf(&b, "// pool holds the index lists that spans refer to; equal lists are stored once.\n")
