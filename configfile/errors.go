@@ -55,6 +55,7 @@ type Error struct {
 	Err      error  // the cause, if any (e.g. *awsaccount.ParameterError)
 }
 
+// Error reads "file:line:col: key.path: problem".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
