@@ -3,6 +3,7 @@ package awsaccount
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -105,3 +106,26 @@ func (a *Account) String() string { return "Account{" + a.session.String() + "}"
 
 // GoString is String: %#v must not print secrets either.
 func (a *Account) GoString() string { return a.String() }
+
+// knownIdentity returns the account id and first alias if they are known
+// without a network call: from the identity memo, else from the ARN of the
+// assumed role.
+func (a *Account) knownIdentity() (id, alias string) {
+	top := a.session.top.Load()
+	if ident := top.ident.Load(); ident != nil {
+		id = ident.accountID
+	} else if top.role != nil {
+		if parts := strings.SplitN(top.role.RoleArn, ":", 6); len(parts) == 6 {
+			id = parts[4]
+		}
+	}
+	if id == "" {
+		return "", ""
+	}
+	a.mu.Lock()
+	if aliases := a.aliases[id]; len(aliases) > 0 {
+		alias = aliases[0]
+	}
+	a.mu.Unlock()
+	return id, alias
+}

@@ -3,6 +3,12 @@ package awsaccount
 import (
 	"errors"
 	"fmt"
+	"net"
+	"strings"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
 // ErrInvalidParameter is matched (errors.Is) by every *ParameterError: input
@@ -31,3 +37,101 @@ func prefixed(prefix string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
 }
+
+// CallError is the error of an API call made through a RegionalAccount's
+// Config: it says which target failed and what to look at. errors.As still
+// reaches the SDK's error beneath it (smithy.APIError, the service's typed
+// errors, retry.MaxAttemptsError), and errors.Is(err, ratelimit.ErrExceeded)
+// holds when the client-side limit refused the call.
+//
+// The SDK wraps it in a *smithy.OperationError, which names the service and
+// operation in the message; so Error names only the account and region.
+type CallError struct {
+	AccountID string // the account the call acted in, when known
+	Alias     string // the account's first alias, when known
+	Region    string
+	Service   string // the SDK's service id, e.g. "EC2"
+	Operation string // e.g. "DescribeInstances"
+	Code      string // the API error code, e.g. "AccessDenied", when there is one
+	Hint      string // what to look at, for well-known codes
+	Err       error
+}
+
+func (e *CallError) Error() string {
+	var b strings.Builder
+	b.WriteString("account ")
+	if e.AccountID != "" {
+		b.WriteString(e.AccountID)
+	} else {
+		b.WriteString("(unknown)")
+	}
+	if e.Alias != "" && e.Alias != e.AccountID {
+		b.WriteString(" (" + e.Alias + ")")
+	}
+	b.WriteString(" region " + e.Region + ": " + e.Err.Error())
+	if e.Hint != "" {
+		b.WriteString(" [hint: " + e.Hint + "]")
+	}
+	return b.String()
+}
+
+// Unwrap returns the SDK's error.
+func (e *CallError) Unwrap() error { return e.Err }
+
+// Hints for well-known failures.
+const (
+	HintAccessDenied = "the principal lacks permission for this action: check its IAM policies, permission boundaries and SCPs"
+	HintNotFound     = "the resource does not exist in this account and region"
+	HintNotEnabled   = "the region may not be enabled for this account (opt-in region), or the credentials are not valid there"
+	HintThrottled    = "AWS throttled the calls: lower the rate limit for this account and region"
+	HintLimitRefusal = "refused by the client-side rate limit (block: false): retry later or set block: true"
+	HintUnreachable  = "the endpoint could not be reached: check ServiceEndpoints, the network and the region name"
+)
+
+func (r *RegionalAccount) newCallError(service, operation string, err error) *CallError {
+	ce := &CallError{Region: r.region, Service: service, Operation: operation, Err: err}
+	ce.AccountID, ce.Alias = r.account.knownIdentity()
+	var api smithy.APIError
+	switch {
+	case errors.Is(err, ratelimit.ErrExceeded):
+		ce.Code, ce.Hint = "RateLimitExceeded", HintLimitRefusal
+	case errors.As(err, &api):
+		ce.Code = api.ErrorCode()
+		ce.Hint = hintFor(ce.Code)
+	default:
+		var op *net.OpError
+		var dns *net.DNSError
+		if errors.As(err, &op) || errors.As(err, &dns) {
+			ce.Hint = HintUnreachable
+		}
+	}
+	return ce
+}
+
+func hintFor(code string) string {
+	switch {
+	case strings.HasPrefix(code, "AccessDenied"), code == "UnauthorizedOperation", code == "AuthorizationError", code == "Forbidden":
+		return HintAccessDenied
+	case strings.HasPrefix(code, "NoSuch"), strings.HasSuffix(code, "NotFound"), strings.HasSuffix(code, "NotFoundException"),
+		strings.Contains(code, ".NotFound"):
+		return HintNotFound
+	case code == "AuthFailure", code == "InvalidClientTokenId", code == "UnrecognizedClientException", code == "OptInRequired",
+		code == "SignatureDoesNotMatch":
+		return HintNotEnabled
+	case code == "Throttling", code == "ThrottlingException", code == "RequestLimitExceeded", code == "TooManyRequestsException",
+		code == "RequestThrottled", code == "SlowDown", code == "ThrottledException", code == "RequestThrottledException":
+		return HintThrottled
+	}
+	return ""
+}
+
+// renamed replaces the first element of a ParameterError's path.
+func renamed(err error, from, to string) error {
+	var pe *ParameterError
+	if errors.As(err, &pe) && strings.HasPrefix(pe.Path, from) {
+		return &ParameterError{Path: to + strings.TrimPrefix(pe.Path, from), Problem: pe.Problem}
+	}
+	return err
+}
+
+func itoa(i int) string { return fmt.Sprint(i) }

@@ -194,7 +194,7 @@ func (s *Session) AssumeRoles(ctx context.Context, roles ...AssumeRoleParameters
 	for i, r := range roles {
 		if err := r.Validate(); err != nil {
 			if len(roles) > 1 {
-				return prefixed(fmt.Sprintf("AssumeRoles[%d]", i), err)
+				return renamed(err, "AssumeRole", fmt.Sprintf("AssumeRoles[%d]", i))
 			}
 			return err
 		}

@@ -110,8 +110,8 @@ func TestAssumeRolesChainsAndIsAllOrNothing(t *testing.T) {
 		awsaccount.AssumeRoleParameters{RoleArn: "arn:aws:iam::333333333333:role/ok", DurationSeconds: 5},
 	)
 	var pe *awsaccount.ParameterError
-	if !errors.As(err, &pe) || pe.Path != "AssumeRoles[1].AssumeRole.DurationSeconds" {
-		t.Fatalf("err = %v, want a ParameterError at AssumeRoles[1].AssumeRole.DurationSeconds", err)
+	if !errors.As(err, &pe) || pe.Path != "AssumeRoles[1].DurationSeconds" {
+		t.Fatalf("err = %v, want a ParameterError at AssumeRoles[1].DurationSeconds", err)
 	}
 	if d := s.Depth(); d != 2 {
 		t.Fatalf("Depth after failed chain = %d, want 2", d)
@@ -449,7 +449,7 @@ func TestServiceEndpoints(t *testing.T) {
 }
 
 // countingProxy forwards to moto and counts the requests.
-func countingProxy(t *testing.T, calls *atomic.Int64) string {
+func countingProxy(t testing.TB, calls *atomic.Int64) string {
 	t.Helper()
 	target, _ := url.Parse(emulatorURL)
 	rp := httputil.NewSingleHostReverseProxy(target)

@@ -1,0 +1,227 @@
+package awsaccount
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/awsaccount/awsaccount/ratelimit"
+)
+
+// DefaultMaxAttempts is how many attempts a target's retryer makes per
+// request (the seed used 10).
+const DefaultMaxAttempts = 10
+
+// RegionalAccountOptions tune a RegionalAccount.
+type RegionalAccountOptions struct {
+	// MaxAttempts per request, retries included. Default DefaultMaxAttempts.
+	MaxAttempts int
+
+	// RetryOptions tune the target's own retry.Standard (backoff, retryable
+	// codes, retry quota) after MaxAttempts is applied.
+	RetryOptions []func(*retry.StandardOptions)
+
+	// APILimits are narrower limits for one service ("ec2") or one operation
+	// ("ec2:DescribeInstances", or boto3's "ec2:describe_instances") on this
+	// target. A request passes the target's limit and every limit here that
+	// covers it. AWS keeps its throttling buckets per API, so these let a
+	// program stay inside them (EC2 describe calls: 100 burst, 20 per s).
+	APILimits map[string]*ratelimit.Limiter
+
+	// Logger receives debug records of refused and failed calls. Default:
+	// the session's logger.
+	Logger *slog.Logger
+}
+
+// RegionalAccount is one target: an Account bound to one region, whose every
+// API request is rate limited. Config returns an aws.Config whose clients
+// pass the limiter on every HTTP attempt (each paginator page and each retry
+// included: that is what AWS counts), use the target's own retryer (so one
+// throttled target cannot drain the retry quota of the others), and return
+// a *CallError naming the account and region when a call fails.
+//
+// A RegionalAccount is safe for concurrent use by multiple goroutines.
+type RegionalAccount struct {
+	limiter *ratelimit.Limiter
+	account *Account
+	region  string
+	opts    RegionalAccountOptions
+	retryer aws.Retryer
+	apiKeys []string // folded keys of opts.APILimits
+
+	cfg     atomic.Pointer[configEntry]
+	clients sync.Map // reflect.Type of the client → *clientEntry
+}
+
+// configEntry is the Config built for one layer of the session's stack.
+type configEntry struct {
+	layer *layer
+	cfg   aws.Config
+}
+
+type clientEntry struct {
+	layer  *layer
+	client any
+}
+
+// NewRegionalAccount binds a to region under limiter l. A nil l admits every
+// request.
+func NewRegionalAccount(l *ratelimit.Limiter, a *Account, region string, optFns ...func(*RegionalAccountOptions)) *RegionalAccount {
+	opts := RegionalAccountOptions{MaxAttempts: DefaultMaxAttempts}
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.Logger == nil {
+		opts.Logger = a.session.log
+	}
+	api := make(map[string]*ratelimit.Limiter, len(opts.APILimits))
+	keys := make([]string, 0, len(opts.APILimits))
+	for k, v := range opts.APILimits {
+		fk := apiKey(k)
+		api[fk] = v
+		keys = append(keys, fk)
+	}
+	opts.APILimits = api
+	retryer := retry.NewStandard(append([]func(*retry.StandardOptions){
+		func(o *retry.StandardOptions) { o.MaxAttempts = opts.MaxAttempts },
+	}, opts.RetryOptions...)...)
+	return &RegionalAccount{limiter: l, account: a, region: region, opts: opts, retryer: retryer, apiKeys: keys}
+}
+
+// apiKey folds "EC2:DescribeInstances", "ec2:describe_instances" and
+// "ec2" alike.
+func apiKey(k string) string {
+	svc, op, hasOp := strings.Cut(k, ":")
+	if !hasOp {
+		return serviceKey(svc)
+	}
+	return serviceKey(svc) + ":" + serviceKey(op)
+}
+
+// Region is the region the target is bound to.
+func (r *RegionalAccount) Region() string { return r.region }
+
+// Account is the account of the target.
+func (r *RegionalAccount) Account() *Account { return r.account }
+
+// RateLimit is the target's limiter; change its knobs at run time with
+// SetMaxCount, SetInterval and SetBlock.
+func (r *RegionalAccount) RateLimit() *ratelimit.Limiter { return r.limiter }
+
+// APILimit returns the narrower limiter for a service or operation key as
+// given in RegionalAccountOptions.APILimits.
+func (r *RegionalAccount) APILimit(key string) (*ratelimit.Limiter, bool) {
+	l, ok := r.opts.APILimits[apiKey(key)]
+	return l, ok
+}
+
+// Config returns the target's aws.Config: the session's current credentials,
+// bound to the region with its ServiceEndpoints, the target's retryer, and
+// the rate-limit and error middleware in every client's stack. It is cached
+// per layer of the session's role stack, so it follows AssumeRole and
+// Revert.
+func (r *RegionalAccount) Config() aws.Config {
+	top := r.account.session.top.Load()
+	if e := r.cfg.Load(); e != nil && e.layer == top {
+		return e.cfg
+	}
+	cfg := r.account.session.ConfigFor(r.region)
+	retryer := r.retryer
+	cfg.Retryer = func() aws.Retryer { return retryer }
+	cfg.RetryMaxAttempts = 0 // the retryer above carries MaxAttempts
+	cfg.APIOptions = append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...), r.addMiddleware)
+	r.cfg.Store(&configEntry{layer: top, cfg: cfg})
+	return cfg
+}
+
+// Client returns a client of r built by newClient (for example
+// ec2.NewFromConfig) from r.Config(), cached per target and client type. The
+// cache follows the session: after AssumeRole or Revert, Client returns a
+// client with the new credentials.
+//
+//	out, err := awsaccount.Client(ra, sts.NewFromConfig).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+//
+// Clients are safe for concurrent use; two goroutines racing on the first
+// call may each build one, and one of them is kept.
+func Client[C any, O any](r *RegionalAccount, newClient func(aws.Config, ...func(*O)) C) C {
+	key := reflect.TypeFor[C]()
+	top := r.account.session.top.Load()
+	if v, ok := r.clients.Load(key); ok {
+		if e := v.(*clientEntry); e.layer == top {
+			return e.client.(C)
+		}
+	}
+	c := newClient(r.Config())
+	r.clients.Store(key, &clientEntry{layer: top, client: c})
+	return c
+}
+
+// String names the target without secrets.
+func (r *RegionalAccount) String() string {
+	return fmt.Sprintf("RegionalAccount{%s region=%s limit=%v}", r.account.session, r.region, r.limiter.Limit())
+}
+
+// GoString is String: %#v must not print secrets either.
+func (r *RegionalAccount) GoString() string { return r.String() }
+
+const (
+	limitMiddlewareID = "awsaccount.RateLimit"
+	errorMiddlewareID = "awsaccount.CallError"
+)
+
+// addMiddleware puts the limiter right after the retryer (so every attempt
+// waits, and signs after waiting) and the error wrapper outermost.
+func (r *RegionalAccount) addMiddleware(stack *middleware.Stack) error {
+	limit := middleware.FinalizeMiddlewareFunc(limitMiddlewareID, r.admit)
+	if _, ok := stack.Finalize.Get("Retry"); ok {
+		if err := stack.Finalize.Insert(limit, "Retry", middleware.After); err != nil {
+			return err
+		}
+	} else if err := stack.Finalize.Add(limit, middleware.Before); err != nil {
+		return err
+	}
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(errorMiddlewareID, r.wrapError), middleware.Before)
+}
+
+func (r *RegionalAccount) admit(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	if len(r.apiKeys) > 0 {
+		svc := serviceKey(awsmiddleware.GetServiceID(ctx))
+		if l, ok := r.opts.APILimits[svc+":"+serviceKey(awsmiddleware.GetOperationName(ctx))]; ok {
+			if err := l.Wait(ctx); err != nil {
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+			}
+		}
+		if l, ok := r.opts.APILimits[svc]; ok {
+			if err := l.Wait(ctx); err != nil {
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+			}
+		}
+	}
+	if err := r.limiter.Wait(ctx); err != nil {
+		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+	}
+	return next.HandleFinalize(ctx, in)
+}
+
+func (r *RegionalAccount) wrapError(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	out, md, err := next.HandleInitialize(ctx, in)
+	if err != nil {
+		ce := r.newCallError(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), err)
+		r.opts.Logger.Debug("awsaccount: call failed", "account_id", ce.AccountID, "region", ce.Region,
+			"service", ce.Service, "operation", ce.Operation, "code", ce.Code)
+		err = ce
+	}
+	return out, md, err
+}

@@ -1,0 +1,106 @@
+package awsaccount
+
+import (
+	"github.com/awsaccount/awsaccount/ratelimit"
+	"github.com/awsaccount/awsaccount/regions"
+)
+
+// AccountSpec describes an Account: the Account block of a config file. The
+// session is built from SessionParameters, then AssumeRole (if set) and each
+// of AssumeRoles, in order, are assumed on it.
+type AccountSpec struct {
+	SessionParameters SessionParameters      `yaml:"SessionParameters,omitempty" json:"SessionParameters,omitempty"`
+	AssumeRole        *AssumeRoleParameters  `yaml:"AssumeRole,omitempty" json:"AssumeRole,omitempty"`
+	AssumeRoles       []AssumeRoleParameters `yaml:"AssumeRoles,omitempty" json:"AssumeRoles,omitempty"`
+}
+
+// Roles returns AssumeRole followed by AssumeRoles: the chain to assume.
+func (s AccountSpec) Roles() []AssumeRoleParameters {
+	var roles []AssumeRoleParameters
+	if s.AssumeRole != nil {
+		roles = append(roles, *s.AssumeRole)
+	}
+	return append(roles, s.AssumeRoles...)
+}
+
+// Validate checks the session parameters and every role, naming the field.
+func (s AccountSpec) Validate() error {
+	if err := s.SessionParameters.Validate(); err != nil {
+		return prefixed("Account", err)
+	}
+	if s.AssumeRole != nil {
+		if err := s.AssumeRole.Validate(); err != nil {
+			return prefixed("Account", err)
+		}
+	}
+	for i, r := range s.AssumeRoles {
+		if err := r.Validate(); err != nil {
+			return prefixed("Account", renamed(err, "AssumeRole", "AssumeRoles["+itoa(i)+"]"))
+		}
+	}
+	return nil
+}
+
+// RateLimitSpec is a RateLimit block: the limit's knobs (max_count,
+// interval, block) and, optionally, where its state lives.
+type RateLimitSpec struct {
+	ratelimit.Limit `yaml:",inline" json:",inline"`
+	// Backend shares the limit with other processes (see BackendSpec). Nil
+	// keeps the state in this process.
+	Backend *BackendSpec `yaml:"backend,omitempty" json:"backend,omitempty"`
+}
+
+// BackendSpec selects a shared store for rate-limit state.
+type BackendSpec struct {
+	Redis *RedisBackendSpec `yaml:"redis,omitempty" json:"redis,omitempty"`
+}
+
+// RedisBackendSpec shares limits through Redis (package ratelimit/redislimit).
+type RedisBackendSpec struct {
+	// URL is a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0. A
+	// password in it is never printed.
+	URL string `yaml:"url" json:"url"`
+	// Prefix of every key; default "awsaccount".
+	Prefix string `yaml:"prefix,omitempty" json:"prefix,omitempty"`
+	// OnBackendError is "local" (default: fall back to the in-process limit
+	// while Redis is unreachable) or "fail" (the request fails).
+	OnBackendError string `yaml:"on_backend_error,omitempty" json:"on_backend_error,omitempty"`
+}
+
+// RegionalAccountSpec describes one target: the arguments of the seed's
+// regional_account_factory.
+type RegionalAccountSpec struct {
+	RateLimit RateLimitSpec `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
+	Account   AccountSpec   `yaml:"Account" json:"Account"`
+	Region    string        `yaml:"region_name" json:"region_name"`
+	// APILimits are narrower limits per service ("ec2") or operation
+	// ("ec2:DescribeInstances"); see RegionalAccountOptions.APILimits.
+	APILimits map[string]RateLimitSpec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
+}
+
+// Region sources for RegionalAccountsSpec.RegionSource.
+const (
+	// RegionSourceStatic takes regions from the tables generated from
+	// botocore's endpoint data: no API call.
+	RegionSourceStatic = "static"
+	// RegionSourceAccount asks the account (EC2 DescribeRegions) which
+	// regions are enabled, so opt-in regions that are off are left out.
+	RegionSourceAccount = "account"
+)
+
+// RegionalAccountsSpec describes a RegionalAccounts container: the
+// RegionalAccounts block of a config file.
+type RegionalAccountsSpec struct {
+	RateLimit RateLimitSpec  `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
+	Account   AccountSpec    `yaml:"Account" json:"Account"`
+	Filter    regions.Filter `yaml:"Filter,omitempty" json:"Filter,omitempty"`
+	// RateLimitRegionSpec gives some regions a limit of their own instead
+	// of RateLimit.
+	RateLimitRegionSpec map[string]RateLimitSpec `yaml:"RateLimitRegionSpec,omitempty" json:"RateLimitRegionSpec,omitempty"`
+	// APILimits apply to every target of the container.
+	APILimits map[string]RateLimitSpec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
+	// Service whose regions the filter selects from; default "ec2".
+	Service string `yaml:"service_name,omitempty" json:"service_name,omitempty"`
+	// RegionSource is "static" (default) or "account".
+	RegionSource string `yaml:"RegionSource,omitempty" json:"RegionSource,omitempty"`
+}
