@@ -7,8 +7,8 @@ import (
 
 // mergePage folds one page (an SDK output struct) into dst, a struct of the
 // same type: slices are appended, maps merged key by key (slice values
-// appended), and any other field takes the page's value unless the page left
-// it zero.
+// appended), pointer fields take the page's value unless the page left them
+// nil, and other fields take the page's value.
 func mergePage(dst, page reflect.Value) {
 	t := dst.Type()
 	for i := range t.NumField() {
@@ -40,10 +40,14 @@ func mergePage(dst, page reflect.Value) {
 				}
 				d.SetMapIndex(k, v)
 			}
-		default:
-			if !p.IsZero() {
+		case reflect.Pointer, reflect.Interface:
+			if !p.IsNil() {
 				d.Set(p)
 			}
+		default:
+			// Non-pointer fields (IsTruncated bool) are always present:
+			// the last page's value is the answer.
+			d.Set(p)
 		}
 	}
 }

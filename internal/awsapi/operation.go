@@ -54,7 +54,7 @@ func (o Operation) Call(ctx context.Context, cfg aws.Config, input any, paginate
 // When paginate is true and the operation is [Operation.Paginated], it
 // follows the SDK paginator, one client call per page, and merges the pages
 // into one output: slices (and maps) the pages fill are concatenated, other
-// fields keep the last page's non-zero value, and the next-page token
+// fields keep the last page's value (pointers: the last non-nil one), and the next-page token
 // fields are cleared. Otherwise it makes one call. If a later page fails,
 // the Result holds the pages merged so far beside the error.
 //

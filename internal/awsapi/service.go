@@ -8,7 +8,10 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cloudwatchschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 )
 
 // Service describes one supported AWS service. The zero Service is not
@@ -119,6 +122,16 @@ func (s Service) NewClient(cfg aws.Config, optFns ...func(options any)) any {
 func UsePathStyle(options any) {
 	if o, ok := options.(*s3.Options); ok {
 		o.UsePathStyle = true
+	}
+}
+
+// UseQueryProtocol is an option for [Service.NewClient] that makes a
+// CloudWatch client speak the AWS Query protocol, which CloudWatch also
+// serves, instead of the SDK's default Smithy RPCv2 CBOR, which emulators
+// such as moto 5 do not understand. Other services' options are left alone.
+func UseQueryProtocol(options any) {
+	if o, ok := options.(*cloudwatch.Options); ok {
+		o.Protocol = awsquery.New(cloudwatchschemas.GraniteServiceVersion20100801)
 	}
 }
 
