@@ -182,14 +182,23 @@ func (r *Registry) regionalAccount(ctx context.Context, a *Account, spec Regiona
 		return nil, err
 	}
 	v, err := r.get(ctx, key, func(ctx context.Context) (any, error) {
-		limitKey := accountLabel(a) + ":" + spec.Region
+		label := accountLabel(a)
+		if usesBackend(spec) {
+			// A shared limit is keyed by the real account id: ask for it.
+			id, err := a.AccountID(ctx)
+			if err != nil {
+				return nil, err
+			}
+			label = id
+		}
+		limitKey := label + ":" + spec.Region
 		limiter, err := r.limiter(ctx, spec.RateLimit, limitKey)
 		if err != nil {
 			return nil, err
 		}
 		api := make(map[string]*ratelimit.Limiter, len(spec.APILimits))
 		for k, l := range spec.APILimits {
-			if api[k], err = r.limiter(ctx, l, limitKey+":"+k); err != nil {
+			if api[k], err = r.limiter(ctx, l, limitKey+":"+apiKey(k)); err != nil {
 				return nil, err
 			}
 		}
@@ -203,6 +212,18 @@ func (r *Registry) regionalAccount(ctx context.Context, a *Account, spec Regiona
 		return nil, err
 	}
 	return v.(*RegionalAccount), nil
+}
+
+func usesBackend(spec RegionalAccountSpec) bool {
+	if spec.RateLimit.Backend != nil {
+		return true
+	}
+	for _, l := range spec.APILimits {
+		if l.Backend != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // accountLabel names an account in limit keys without a network call: its
