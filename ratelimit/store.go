@@ -2,120 +2,306 @@ package ratelimit
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 )
 
-// Store keeps the admission state of one limit. The Limiter asks it for a
-// slot per request; the in-memory store (NewMemoryStore) is the default, and
-// package ratelimit/redislimit shares one state between processes.
+// Store keeps the admission state of one limit: the starts it has granted.
+// A Limiter asks its Store for every start; several Limiters (in one process
+// or many) that share a Store share the limit. Implementations must be safe
+// for concurrent use by multiple goroutines.
 //
-// Implementations must be safe for concurrent use and keep this contract:
+// The contract, which every Store must keep:
 //
-//   - Reserve atomically reserves the earliest start time t, at or after now
-//     and at or after every start already reserved (so waiters go in arrival
-//     order), such that no window of length l.Interval holds more than
-//     l.MaxCount reserved starts. It returns the Reservation with OK true and
-//     Delay = t - now.
-//   - If t would be more than maxWait after now, Reserve reserves nothing and
-//     returns OK false with Delay = t - now. maxWait < 0 means no bound.
-//     maxWait 0 asks for a slot now or nothing (fail fast).
-//   - Reserve is never called with an unlimited l.
-//   - Cancel gives back a reservation that will not be used, if the store can
-//     do so without breaking the window rule (typically only when it is
-//     still the latest); otherwise it does nothing.
-//   - Errors (a shared store that cannot be reached) are returned as they are;
-//     the Limiter wraps them.
+//   - Reserve grants starts in the order it is called (first come, first
+//     served): a start it grants is never earlier than one it granted before.
+//   - Strictness: after Reserve grants a start t for limit l, no window of
+//     length l.Interval that ends at t holds more than l.MaxCount granted
+//     starts (t included), counting every start granted so far by this store
+//     under any limit and not cancelled. A store may forget starts it no
+//     longer needs only if it stays strict for every later l it may be given
+//     (the limit can change at run time, in both directions); when unsure it
+//     must assume the forgotten starts were as late as possible. Being later
+//     than necessary loses budget; being earlier is a bug.
+//   - Reserve picks the earliest start that keeps the two rules above, at or
+//     after its own now. Times are the store's: a store shared between
+//     processes should use one clock for all of them (a Redis store uses the
+//     server's TIME inside its script), and report only durations.
+//   - Reserve is given only limited limits (l.Unlimited() is false).
+//
+// Cancel may be called at most once per granted Reservation, and only when
+// the caller promises that the start will not happen; the store then may
+// forget that one start. It is best effort: a store that cannot safely give
+// the start back keeps it, and some budget is lost. Cancel must not block
+// for long: a Limiter calls it while changing its knobs.
 type Store interface {
+	// Reserve grants the earliest start at or after now such that no window
+	// of l.Interval holds more than l.MaxCount starts. If that start is more
+	// than maxWait after now, nothing is recorded and the Reservation has
+	// OK false and Delay the time until that start (a hint to retry after).
+	// Otherwise it is recorded and the Reservation has OK true and Delay the
+	// time from now until the start (0 to start at once). maxWait 0 asks for
+	// a start now or nothing; maxWait < 0 sets no bound. An error means
+	// nothing was recorded.
 	Reserve(ctx context.Context, l Limit, maxWait time.Duration) (Reservation, error)
+	// Cancel gives back a start granted by Reserve that will not happen,
+	// when the store can do so safely. See the Store contract.
 	Cancel(ctx context.Context, r Reservation)
 }
 
-// Reservation is a Store's answer.
+// Reservation is a Store's answer to Reserve.
 type Reservation struct {
-	OK    bool          // a start was reserved
-	Delay time.Duration // from now until the start (or until the earliest start when !OK)
-	// Start is the reserved start in the store's clock, for Cancel.
-	Start time.Time
-	// Token identifies the reservation to stores that need more than Start.
-	Token string
+	// OK reports whether the start was granted (and recorded).
+	OK bool
+	// Delay is the time from the store's now until the start: how long to
+	// wait before starting when OK, or until a start would be granted when
+	// not OK. Never negative.
+	Delay time.Duration
+	// ID identifies the granted start for Cancel. Its meaning belongs to the
+	// Store that issued it; 0 is never a cancellable start.
+	ID uint64
 }
 
-// MemoryStore is the in-process Store: the last reserved starts of one
-// limit, at most MaxCount of them and none older than Interval, so its
-// memory is 8 bytes per start within the last Interval, up to MaxCount.
+const (
+	// exactMaxCount is the largest MaxCount whose starts a MemoryStore
+	// keeps one by one. Above it, starts are counted in buckets of
+	// Interval/bucketsPerInterval, each start recorded at its bucket's
+	// end: still strict, at most about 1/bucketsPerInterval of a window of
+	// budget lost, and memory bounded for any MaxCount.
+	exactMaxCount      = 4096
+	bucketsPerInterval = 4096
+	// maxEntries bounds the entries a MemoryStore keeps (16 bytes each).
+	// Exact mode needs at most exactMaxCount, bucket mode about
+	// bucketsPerInterval per Interval, so the entries dropped at this cap
+	// are older than the Interval in use; they are kept as a horizon.
+	maxEntries = 8192
+)
+
+// none is a time before any other.
+const none = math.MinInt64
+
+// MemoryStoreOptions configure a MemoryStore.
+type MemoryStoreOptions struct {
+	// Clock tells time; nil is the system clock.
+	Clock Clock
+}
+
+// MemoryStore is the Store of one process, and the default of a Limiter.
+//
+// It keeps the starts it granted that are within the last Interval or
+// still to come (a ring that grows as starts arrive, so a huge MaxCount
+// costs memory only for the starts seen), and grants a request the start
+// max(now, latest start, MaxCount-th most recent start + Interval). For MaxCount above 4096 it counts starts in
+// buckets of Interval/4096, so its memory stays under 128 KiB for any
+// limit. Cancel gives back any start that is still recorded.
+//
+// A MemoryStore is safe for concurrent use by multiple goroutines. Use one
+// per limit.
 type MemoryStore struct {
-	now  func() time.Time
-	base time.Time // starts are nanoseconds since base (monotonic)
+	clock Clock // nil: the system clock
+	base  time.Time
+	// onReserve, set by tests, sees each granted start (ns after base).
+	onReserve func(start int64)
 
-	mu     sync.Mutex
-	starts []int64 // ascending, from head on; guarded by mu
-	head   int     // first live entry of starts; guarded by mu
+	mu sync.Mutex
+	// ring holds, oldest first from head, the recorded starts: entries of
+	// n starts at (or, in bucket mode, just before) at. Times are ns after
+	// base. len(ring) is 0 or a power of two. Requires mu, like all below.
+	ring     []entry
+	head, n  int
+	frontSeq uint64 // ID of ring[head]; IDs are never reused
+	sum      int64  // starts in ring
+	// The MaxCount-th most recent start is in ring[head+cut], if cutSum,
+	// the starts from there on, reaches m. recount asks to search again.
+	m       int64
+	cut     int
+	cutSum  int64
+	recount bool
+	last    int64 // latest granted start (none if none); all starts are <= last
+	horizon int64 // latest recorded time among forgotten starts, or none
 }
 
-// NewMemoryStore returns an empty in-memory store using clock (nil for
-// time.Now).
-func NewMemoryStore(clock func() time.Time) *MemoryStore {
-	if clock == nil {
-		clock = time.Now
-	}
-	return &MemoryStore{now: clock, base: clock()}
+type entry struct {
+	at int64 // ns after base; every start in the entry is at or before at
+	n  int64 // starts
 }
 
 var _ Store = (*MemoryStore)(nil)
 
-// Reserve implements Store.
-func (m *MemoryStore) Reserve(_ context.Context, l Limit, maxWait time.Duration) (Reservation, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.reserve(int64(m.now().Sub(m.base)), l, maxWait), nil
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore(optFns ...func(*MemoryStoreOptions)) *MemoryStore {
+	var o MemoryStoreOptions
+	for _, f := range optFns {
+		f(&o)
+	}
+	s := &MemoryStore{clock: o.Clock, frontSeq: 1, last: none, horizon: none}
+	s.base = s.clockNow()
+	return s
 }
 
-// reserve requires m.mu held.
-func (m *MemoryStore) reserve(now int64, l Limit, maxWait time.Duration) Reservation {
-	interval, maxCount := int64(l.Interval), l.MaxCount
-	// Starts at or before now-Interval constrain nothing any more, and only
-	// the last MaxCount starts can constrain the next one.
-	for m.head < len(m.starts) && (m.starts[m.head] <= now-interval || len(m.starts)-m.head > maxCount) {
-		m.head++
+func (s *MemoryStore) clockNow() time.Time {
+	if s.clock == nil {
+		return time.Now()
 	}
-	if m.head == len(m.starts) {
-		m.starts, m.head = m.starts[:0], 0
-	} else if m.head > 1024 && m.head > len(m.starts)/2 {
-		n := copy(m.starts, m.starts[m.head:])
-		m.starts, m.head = m.starts[:n], 0
+	return s.clock.Now()
+}
+
+// now is ns after base; with the system clock it is monotonic.
+func (s *MemoryStore) now() int64 {
+	if s.clock == nil {
+		return int64(time.Since(s.base))
 	}
-	t := now
-	if n := len(m.starts); n > m.head {
-		t = max(t, m.starts[n-1])
-		if n-m.head >= maxCount {
-			t = max(t, m.starts[n-maxCount]+interval)
+	return int64(s.clock.Now().Sub(s.base))
+}
+
+// Reserve implements Store.
+func (s *MemoryStore) Reserve(_ context.Context, l Limit, maxWait time.Duration) (Reservation, error) {
+	if l.Unlimited() {
+		return Reservation{OK: true}, nil
+	}
+	now := s.now()
+	m, iv := int64(l.MaxCount), int64(l.Interval)
+
+	s.mu.Lock()
+	mask := len(s.ring) - 1
+	// Starts the window has left behind decide nothing under this limit.
+	// Forget them, keeping the latest as the horizon in case the window
+	// grows. Later starts stay, even those older than the MaxCount-th most
+	// recent: a larger MaxCount or a Cancel may need them.
+	for s.n > 0 && s.ring[s.head].at <= now-iv {
+		s.forgetFrontLocked()
+	}
+	// Find the entry that holds the MaxCount-th most recent start. It only
+	// moves forward as starts are added, so the search goes on from where
+	// it stopped, unless MaxCount changed or a start was cancelled.
+	if m != s.m || s.recount {
+		s.m, s.recount, s.cut, s.cutSum = m, false, 0, s.sum
+	}
+	for s.cut < s.n {
+		e := s.ring[(s.head+s.cut)&mask]
+		if s.cutSum-e.n < m {
+			break
+		}
+		s.cutSum -= e.n
+		s.cut++
+	}
+	t := max(now, s.last)
+	if s.cutSum >= m {
+		// The window ending at t must have left that start behind.
+		t = max(t, addSat(s.ring[(s.head+s.cut)&mask].at, iv))
+	} else if s.horizon != none {
+		// That start, if any, was forgotten: it is no later than the
+		// horizon.
+		t = max(t, addSat(s.horizon, iv))
+	}
+	delay := t - now
+	if maxWait >= 0 && delay > int64(maxWait) {
+		s.mu.Unlock()
+		return Reservation{Delay: time.Duration(delay)}, nil
+	}
+	at := t
+	if m > exactMaxCount {
+		if q := iv / bucketsPerInterval; q > 1 {
+			at = ceilTo(t, q)
 		}
 	}
-	delay := time.Duration(t - now)
-	if maxWait >= 0 && delay > maxWait {
-		return Reservation{OK: false, Delay: delay}
+	if s.n == 0 || s.ring[(s.head+s.n-1)&(len(s.ring)-1)].at != at {
+		s.pushLocked(at)
 	}
-	m.starts = append(m.starts, t)
-	return Reservation{OK: true, Delay: delay, Start: m.base.Add(time.Duration(t))}
+	s.ring[(s.head+s.n-1)&(len(s.ring)-1)].n++
+	s.sum++
+	s.cutSum++
+	s.last = t
+	id := s.frontSeq + uint64(s.n) - 1
+	if s.onReserve != nil {
+		s.onReserve(t)
+	}
+	s.mu.Unlock()
+	return Reservation{OK: true, Delay: time.Duration(delay), ID: id}, nil
 }
 
-// Cancel implements Store: it gives back r when r is still the latest start.
-func (m *MemoryStore) Cancel(_ context.Context, r Reservation) {
-	if !r.OK {
+// Cancel implements Store: it forgets the start of r if it is still
+// recorded.
+func (s *MemoryStore) Cancel(_ context.Context, r Reservation) {
+	if !r.OK || r.ID == 0 {
 		return
 	}
-	t := int64(r.Start.Sub(m.base))
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if n := len(m.starts); n > m.head && m.starts[n-1] == t {
-		m.starts = m.starts[:n-1]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.ID < s.frontSeq || r.ID-s.frontSeq >= uint64(s.n) {
+		return // forgotten already: its time is in the horizon
 	}
+	mask := len(s.ring) - 1
+	off := int(r.ID - s.frontSeq)
+	e := &s.ring[(s.head+off)&mask]
+	if e.n == 0 {
+		return
+	}
+	e.n--
+	s.sum--
+	s.recount = true
+	if off != s.n-1 || e.n > 0 {
+		return // later starts keep last where it is
+	}
+	// The latest start is gone: later requests may have its turn, but no
+	// start still granted may end up after them.
+	c := s.horizon
+	for i := s.n - 1; i >= 0; i-- {
+		if e := s.ring[(s.head+i)&mask]; e.n > 0 {
+			c = max(c, e.at)
+			break
+		}
+	}
+	s.last = min(s.last, c)
 }
 
-// Len is how many starts the store holds.
-func (m *MemoryStore) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.starts) - m.head
+// forgetFrontLocked drops the oldest entry. Requires mu held.
+func (s *MemoryStore) forgetFrontLocked() {
+	e := s.ring[s.head]
+	if e.n > 0 {
+		s.horizon = max(s.horizon, e.at)
+	}
+	s.sum -= e.n
+	if s.cut > 0 {
+		s.cut--
+	} else {
+		s.cutSum -= e.n
+	}
+	s.head = (s.head + 1) & (len(s.ring) - 1)
+	s.n--
+	s.frontSeq++
+}
+
+// pushLocked appends an empty entry at at, growing the ring or, at
+// maxEntries, forgetting the oldest entry. Requires mu held.
+func (s *MemoryStore) pushLocked(at int64) {
+	if s.n == len(s.ring) {
+		if len(s.ring) >= maxEntries {
+			s.forgetFrontLocked()
+		} else {
+			ring := make([]entry, max(8, 2*len(s.ring)))
+			for i := range s.n {
+				ring[i] = s.ring[(s.head+i)&(len(s.ring)-1)]
+			}
+			s.ring, s.head = ring, 0
+		}
+	}
+	s.ring[(s.head+s.n)&(len(s.ring)-1)] = entry{at: at}
+	s.n++
+}
+
+func addSat(a, b int64) int64 {
+	if b > 0 && a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// ceilTo rounds t >= 0 up to a multiple of q > 0.
+func ceilTo(t, q int64) int64 {
+	if r := t % q; r != 0 {
+		return addSat(t, q-r)
+	}
+	return t
 }

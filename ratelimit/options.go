@@ -1,0 +1,34 @@
+package ratelimit
+
+import "time"
+
+// Options configure a Limiter. The zero Options keep the state in a new
+// MemoryStore and use the system clock.
+type Options struct {
+	// Store keeps the admission state; nil is NewMemoryStore with Clock.
+	// Share a Store to share a limit, e.g. between processes through
+	// package ratelimit/redislimit.
+	Store Store
+	// Clock tells time and makes timers; nil is the system clock. Tests
+	// inject a fake one.
+	Clock Clock
+}
+
+// WithStore sets Options.Store.
+func WithStore(s Store) func(*Options) {
+	return func(o *Options) { o.Store = s }
+}
+
+// WithClock sets Options.Clock.
+func WithClock(c Clock) func(*Options) {
+	return func(o *Options) { o.Clock = c }
+}
+
+// Clock is the time source of a Limiter or a MemoryStore.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// NewTimer returns a channel that receives once d has passed (at once
+	// for d <= 0), and a function that stops the timer (as time.Timer.Stop).
+	NewTimer(d time.Duration) (c <-chan time.Time, stop func() bool)
+}
