@@ -56,6 +56,7 @@ type InputError struct {
 	Operation string   // "EC2 DescribeInstances"
 	Path      string   // the offending field, dotted: "Filters[0].Nmae"; "" for the whole input
 	Valid     []string // for an unknown field: the field names valid at that place
+	Suggest   []string // for an unknown field: those of Valid that look like it
 	Reason    string   // what is wrong, e.g. "unknown field"
 	Err       error    // the underlying error, if any
 }
@@ -68,6 +69,9 @@ func (e *InputError) Error() string {
 	}
 	if e.Reason != "" {
 		fmt.Fprintf(&b, ": %s", e.Reason)
+		if len(e.Suggest) > 0 {
+			fmt.Fprintf(&b, "; did you mean %s?", strings.Join(e.Suggest, ", "))
+		}
 	} else if e.Err != nil {
 		fmt.Fprintf(&b, ": %v", e.Err)
 	}

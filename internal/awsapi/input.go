@@ -41,7 +41,9 @@ func (o Operation) DecodeInput(data []byte) (any, error) {
 		return nil, &InputError{Operation: o.String(), Reason: "data after the JSON value"}
 	}
 	if path, valid := unknownField(tree, o.in, ""); path != "" {
-		return nil, &InputError{Operation: o.String(), Path: path, Valid: valid, Reason: "unknown field"}
+		e := &InputError{Operation: o.String(), Path: path, Valid: valid, Reason: "unknown field"}
+		e.Suggest = suggest(path[strings.LastIndexAny(path, ".]")+1:], valid, 3)
+		return nil, e
 	}
 	dec = json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -71,7 +71,7 @@ func TestDecodeInputErrors(t *testing.T) {
 		},
 		"unknown nested field": {
 			"ec2", "DescribeInstances", `{"Filters":[{"Name":"a"},{"Nmae":"b"}]}`, "Filters[1].Nmae",
-			[]string{"field Filters[1].Nmae: unknown field", "valid fields: Name, Values"}, false,
+			[]string{"field Filters[1].Nmae: unknown field; did you mean Name?", "valid fields: Name, Values"}, false,
 		},
 		"no fields": {
 			"sts", "GetCallerIdentity", `{"Foo":1}`, "Foo",
