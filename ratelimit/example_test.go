@@ -38,3 +38,25 @@ func ExampleLimiter_Wait_block() {
 	fmt.Println(time.Since(start) >= 100*time.Millisecond, l.Stats().Waited)
 	// Output: true 1
 }
+
+// A fail-fast refusal says when to retry.
+func ExampleExceededError() {
+	l := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: time.Minute})
+	_ = l.Wait(context.Background())
+	err := l.Wait(context.Background())
+	var ee *ratelimit.ExceededError
+	if errors.As(err, &ee) {
+		fmt.Println(ee.RetryAfter > 59*time.Second, ee.RetryAfter <= time.Minute)
+	}
+	// Output: true true
+}
+
+func ExampleLimit_Validate() {
+	fmt.Println(ratelimit.Limit{MaxCount: -1, Interval: time.Second}.Validate())
+	fmt.Println(ratelimit.Limit{MaxCount: 10, Interval: time.Second, Block: true})
+	fmt.Println(ratelimit.Limit{})
+	// Output:
+	// max_count must be >= 0, got -1
+	// 10 per 1s, block
+	// unlimited
+}
