@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go/middleware"
 )
@@ -110,15 +113,25 @@ func (e *encoder) value(v reflect.Value) error {
 			if n > 0 {
 				e.buf.WriteByte(',')
 			}
-			if err := e.marshal(names[i]); err != nil {
-				return err
-			}
+			writeString(e.buf, names[i])
 			e.buf.WriteByte(':')
 			if err := e.value(v.MapIndex(keys[i])); err != nil {
 				return err
 			}
 		}
 		e.buf.WriteByte('}')
+		return nil
+	case reflect.String:
+		writeString(e.buf, v.String())
+		return nil
+	case reflect.Bool:
+		e.buf.WriteString(strconv.FormatBool(v.Bool()))
+		return nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		e.buf.Write(strconv.AppendInt(e.buf.AvailableBuffer(), v.Int(), 10))
+		return nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		e.buf.Write(strconv.AppendUint(e.buf.AvailableBuffer(), v.Uint(), 10))
 		return nil
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
 		return fmt.Errorf("awsapi: cannot write %s as JSON", t)
@@ -128,15 +141,10 @@ func (e *encoder) value(v reflect.Value) error {
 }
 
 func (e *encoder) object(v reflect.Value) error {
-	t := v.Type()
 	e.buf.WriteByte('{')
 	first := true
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() || f.Anonymous || f.Type == metadataType {
-			continue
-		}
-		fv := v.Field(i)
+	for _, f := range fieldsOf(v.Type()) {
+		fv := v.Field(f.index)
 		if omit(fv) {
 			continue
 		}
@@ -144,16 +152,42 @@ func (e *encoder) object(v reflect.Value) error {
 			e.buf.WriteByte(',')
 		}
 		first = false
-		if err := e.marshal(f.Name); err != nil {
-			return err
-		}
-		e.buf.WriteByte(':')
+		e.buf.WriteString(f.key)
 		if err := e.value(fv); err != nil {
-			return fmt.Errorf("%s.%s: %w", t.Name(), f.Name, err)
+			return fmt.Errorf("%s.%s: %w", v.Type().Name(), f.name, err)
 		}
 	}
 	e.buf.WriteByte('}')
 	return nil
+}
+
+// field is a struct field ToJSON writes.
+type field struct {
+	index int
+	name  string
+	key   string // `"Name":`
+}
+
+// fieldCache maps a struct type to its []field, as encoding/json caches its
+// encoders: SDK structs have up to a hundred fields, and walking them with
+// reflect on every value dominated the cost.
+var fieldCache sync.Map
+
+func fieldsOf(t reflect.Type) []field {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.([]field)
+	}
+	var fields []field
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || f.Anonymous || f.Type == metadataType {
+			continue
+		}
+		key, _ := json.Marshal(f.Name)
+		fields = append(fields, field{index: i, name: f.Name, key: string(key) + ":"})
+	}
+	f, _ := fieldCache.LoadOrStore(t, fields)
+	return f.([]field)
 }
 
 // union writes a union member (types.XxxMemberYyy{Value: v}) as {"Yyy": v};
@@ -167,9 +201,7 @@ func (e *encoder) union(v reflect.Value) error {
 		if _, member, ok := strings.Cut(s.Type().Name(), "Member"); ok && member != "" {
 			if val := s.FieldByName("Value"); val.IsValid() {
 				e.buf.WriteByte('{')
-				if err := e.marshal(member); err != nil {
-					return err
-				}
+				writeString(e.buf, member)
 				e.buf.WriteByte(':')
 				if err := e.value(val); err != nil {
 					return err
@@ -202,4 +234,59 @@ func (e *encoder) marshal(x any) error {
 	// Encode ends each value with a newline.
 	e.buf.Truncate(e.buf.Len() - 1)
 	return nil
+}
+
+// writeString writes s as a JSON string as encoding/json does with HTML
+// escaping off: it is most of what SDK outputs hold.
+func writeString(b *bytes.Buffer, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			default:
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteString(s[start:i])
+			b.WriteString(`\ufffd`)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b.WriteString(s[start:i])
+			b.WriteString(`\u202`)
+			b.WriteByte(hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }

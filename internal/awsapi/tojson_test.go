@@ -1,6 +1,7 @@
 package awsapi_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -68,5 +69,25 @@ func TestToJSON(t *testing.T) {
 				t.Errorf("ToJSON =\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestToJSONStrings(t *testing.T) {
+	values := []string{"", "plain", `q"uote\back`, "tab\tnl\nret\r", "ctl\x01\x1f\b\f", "<&>", "ünï©ødé 日本", "sep\u2028\u2029"}
+	for _, v := range values {
+		got, err := awsapi.ToJSON(map[string]string{v: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back map[string]string
+		if err := json.Unmarshal(got, &back); err != nil || back[v] != v {
+			t.Errorf("ToJSON(%q) = %s, does not read back: %v", v, got, err)
+		}
+	}
+	if got, _ := awsapi.ToJSON("bad\xffutf8"); string(got) != `"bad\ufffdutf8"` {
+		t.Errorf("invalid UTF-8 = %s", got)
+	}
+	if got, _ := awsapi.ToJSON([]any{int8(-3), uint16(7), 1.5, true}); string(got) != `[-3,7,1.5,true]` {
+		t.Errorf("numbers = %s", got)
 	}
 }
