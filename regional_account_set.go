@@ -72,44 +72,32 @@ func (s *RegionalAccountSet) Values() []*RegionalAccounts {
 	return slices.Clone(s.containers)
 }
 
-// Targets returns every distinct target, ordered by account (its id when
-// known without a call, then the order its container was added), then
-// region.
+// Targets returns every distinct target, ordered by account (in the order
+// its first container was added), then region. The order depends on nothing
+// but the set's contents, and needs no API call.
 func (s *RegionalAccountSet) Targets() []*RegionalAccount {
 	containers := s.Values()
-	type group struct {
-		label string
-		first int
-		ras   []*RegionalAccount
-	}
-	byAccount := map[*Account]*group{}
-	var groups []*group
+	byAccount := map[*Account]int{}
+	var groups [][]*RegionalAccount
 	seen := map[*RegionalAccount]bool{}
-	for i, c := range containers {
+	for _, c := range containers {
 		g, ok := byAccount[c.account]
 		if !ok {
-			id, _ := c.account.knownIdentity()
-			g = &group{label: id, first: i}
+			g = len(groups)
 			byAccount[c.account] = g
-			groups = append(groups, g)
+			groups = append(groups, nil)
 		}
 		for _, ra := range c.Values() {
 			if !seen[ra] {
 				seen[ra] = true
-				g.ras = append(g.ras, ra)
+				groups[g] = append(groups[g], ra)
 			}
 		}
 	}
-	slices.SortStableFunc(groups, func(a, b *group) int {
-		if c := cmp.Compare(a.label, b.label); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.first, b.first)
-	})
 	var out []*RegionalAccount
 	for _, g := range groups {
-		slices.SortStableFunc(g.ras, func(a, b *RegionalAccount) int { return cmp.Compare(a.region, b.region) })
-		out = append(out, g.ras...)
+		slices.SortStableFunc(g, func(a, b *RegionalAccount) int { return cmp.Compare(a.region, b.region) })
+		out = append(out, g...)
 	}
 	return out
 }
@@ -176,6 +164,12 @@ func (e *TargetError) Unwrap() error { return e.Err }
 // get ctx.Err()) and is passed to the running ones. Rate limits apply as
 // always, through the clients fn builds from each target.
 func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.Context, *RegionalAccount) (T, error), optFns ...func(*ForEachOptions)) []Result[T] {
+	return ForEachTarget(ctx, s.Targets(), fn, optFns...)
+}
+
+// ForEachTarget is ForEach over a list of targets, in that order; the
+// indexes given to ForEachOptions.OnResult are indexes in targets.
+func ForEachTarget[T any](ctx context.Context, targets []*RegionalAccount, fn func(context.Context, *RegionalAccount) (T, error), optFns ...func(*ForEachOptions)) []Result[T] {
 	opts := ForEachOptions{Concurrency: DefaultConcurrency}
 	for _, f := range optFns {
 		f(&opts)
@@ -183,7 +177,6 @@ func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
-	targets := s.Targets()
 	results := make([]Result[T], len(targets))
 	var (
 		mu   sync.Mutex

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/awsaccount/awsaccount/internal/awstest"
+	"github.com/awsaccount/awsaccount/regions"
+)
+
+const demo = "../../examples/demo.yaml"
+
+func TestVersion(t *testing.T) {
+	r := awsacct(t, nil, "version")
+	if r.code != 0 || !regexp.MustCompile(`^awsacct \S+ go1\.\d+`).MatchString(r.stdout) {
+		t.Fatalf("version: %+v", r)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := map[string]struct {
+		args []string
+		want string
+	}{
+		"no command":                   {nil, "Usage:"},
+		"unknown command":              {[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		"call without op":              {[]string{"call", "ec2", "-c", demo}, "call takes SERVICE OPERATION"},
+		"unknown service":              {[]string{"call", "ec3", "describe_instances", "-c", demo}, "ec3"},
+		"unknown operation":            {[]string{"call", "ec2", "describe_instancez", "-c", demo}, "describe_instancez"},
+		"bad output":                   {[]string{"targets", "-c", demo, "-o", "xml"}, `-o "xml"`},
+		"missing config":               {[]string{"targets", "-c", "nope.yaml"}, "nope.yaml"},
+		"no region":                    {[]string{"targets"}, "no region"},
+		"paginate without a paginator": {[]string{"call", "sts", "get_caller_identity", "--paginate", "-c", demo}, "no paginator"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := awsacct(t, nil, tc.args...)
+			if r.code != exitError || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want exit 1 and %q", r.code, r.stderr, tc.want)
+			}
+		})
+	}
+}
+
+func TestTargets(t *testing.T) {
+	for _, format := range []string{"json", "table"} {
+		t.Run(format, func(t *testing.T) {
+			r := awsacct(t, nil, "targets", "-c", demo, "-o", format)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			golden(t, "targets."+format, r.stdout)
+		})
+	}
+}
+
+func TestWhoami(t *testing.T) {
+	for _, format := range []string{"json", "table"} {
+		t.Run(format, func(t *testing.T) {
+			r := awsacct(t, nil, "whoami", "-c", demo, "-o", format)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			golden(t, "whoami."+format, r.stdout)
+		})
+	}
+}
+
+func TestCallGetCallerIdentity(t *testing.T) {
+	for _, format := range []string{"jsonl", "json", "table"} {
+		t.Run(format, func(t *testing.T) {
+			r := awsacct(t, nil, "call", "sts", "get_caller_identity", "-c", demo, "-o", format)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			golden(t, "call-sts."+format, r.stdout)
+		})
+	}
+	// SDK names work as boto3's do.
+	r := awsacct(t, nil, "call", "STS", "GetCallerIdentity", "-c", demo, "-o", "jsonl")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 9 {
+		t.Fatalf("SDK names: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// The demo's scenario: create instances everywhere, list them paginated.
+func TestCallRunAndDescribeInstances(t *testing.T) {
+	r := awsacct(t, nil, "call", "ec2", "run_instances", "-c", demo, "-o", "jsonl",
+		"--input", `{"ImageId": "ami-12c6146b", "MinCount": 1, "MaxCount": 1}`)
+	if r.code != 0 {
+		t.Fatalf("run_instances: exit %d: %s", r.code, r.stderr)
+	}
+	// Twice more in one target-independent way: every target gets 3 reservations.
+	for range 2 {
+		if r := awsacct(t, nil, "call", "ec2", "RunInstances", "-c", demo, "--input", `{"ImageId": "ami-12c6146b", "MinCount": 1, "MaxCount": 1}`); r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+	}
+	r = awsacct(t, nil, "call", "ec2", "describe_instances", "-c", demo, "--paginate", "--input", `{"MaxResults": 5}`, "-o", "jsonl")
+	if r.code != 0 {
+		t.Fatalf("describe_instances: exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 9 {
+		t.Fatalf("%d lines, want 9 targets", len(lines))
+	}
+	for _, line := range lines {
+		var rec struct {
+			AccountID, Region string `json:"-"`
+			Pages             int
+			Result            struct{ Reservations []json.RawMessage }
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Result.Reservations) < 3 || rec.Pages < 1 {
+			t.Fatalf("a target lists %d reservations in %d pages: %s", len(rec.Result.Reservations), rec.Pages, line)
+		}
+	}
+	r = awsacct(t, nil, "call", "ec2", "describe_instances", "-c", demo, "--paginate", "-o", "table")
+	if r.code != 0 || !strings.Contains(r.stdout, "9 targets: 9 ok, 0 failed") || !strings.Contains(r.stdout, "Reservations: ") {
+		t.Fatalf("table:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
+// The seed's own example config drives targets and get_caller_identity.
+func TestSeedExampleConfig(t *testing.T) {
+	path := filepath.Join(sharedTestdata(t), "seed-configs", "readme-example-1-indentation-fixed.yaml")
+	vars := map[string]string{"AWS_ASSUME_ROLE": "arn:aws:iam::111122223333:role/seed"}
+	r := awsacct(t, vars, "targets", "-c", path, "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("targets: exit %d: %s", r.code, r.stderr)
+	}
+	var targets []targetJSON
+	if err := json.Unmarshal([]byte(r.stdout), &targets); err != nil {
+		t.Fatal(err)
+	}
+	ec2, _ := regions.Regions("aws", "ec2", false)
+	nonRegional, _ := regions.Regions("aws", "ec2", true)
+	if len(targets) < len(ec2) || len(targets) > len(nonRegional) {
+		t.Fatalf("%d targets; the two containers cover all %d aws ec2 regions", len(targets), len(ec2))
+	}
+	for _, tg := range targets {
+		if tg.AccountID != "111122223333" || tg.RateLimit != (rateLimitJSON{MaxCount: 10, Interval: 1, Block: true}) {
+			t.Fatalf("target %+v", tg)
+		}
+	}
+	r = awsacct(t, vars, "call", "sts", "get_caller_identity", "-c", path, "-o", "jsonl", "--concurrency", "16")
+	if r.code != 0 {
+		t.Fatalf("call: exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != len(targets) {
+		t.Fatalf("%d results for %d targets", len(lines), len(targets))
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, `"Account":"111122223333"`) {
+			t.Fatalf("result %s", l)
+		}
+	}
+}
+
+// A failing target reports its error object and exit 2 while the others
+// still report; a bad --input fails before any request.
+func TestCallFailurePaths(t *testing.T) {
+	proxy, err := awstest.StartFaultProxy(moto.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	proxy.Inject(func(r awstest.Request) bool { return r.Action == "DescribeVpcs" && r.Region == "eu-west-1" },
+		awstest.Fault{Status: 403, Code: "UnauthorizedOperation", Message: "You are not authorized to perform this operation."})
+	t.Setenv("AWS_ENDPOINT_URL", proxy.URL())
+
+	r := awsacct(t, nil, "call", "ec2", "describe_vpcs", "-c", demo, "-o", "jsonl")
+	if r.code != exitTargetsFailed {
+		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	failed := 0
+	for _, l := range lines {
+		var rec callRecord
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case rec.Region == "eu-west-1":
+			failed++
+			if rec.Error == nil || rec.Error.Code != "UnauthorizedOperation" || rec.Error.Hint == "" || rec.Result != nil {
+				t.Fatalf("failed target: %s", l)
+			}
+		case rec.Error != nil || rec.Result == nil:
+			t.Fatalf("healthy target: %s", l)
+		}
+	}
+	if len(lines) != 9 || failed != 3 {
+		t.Fatalf("%d lines, %d failed; want 9 and 3", len(lines), failed)
+	}
+	golden(t, "call-failure.jsonl", r.stdout)
+
+	before := len(proxy.Requests())
+	r = awsacct(t, nil, "call", "ec2", "describe_vpcs", "-c", demo, "--input", `{"VpcIdz": ["vpc-1"]}`)
+	if r.code != exitError || !strings.Contains(r.stderr, "VpcIdz") || !strings.Contains(r.stderr, "VpcIds") {
+		t.Fatalf("bad input: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if n := len(proxy.Requests()) - before; n != 0 {
+		t.Fatalf("bad input made %d requests, want 0", n)
+	}
+}
+
+// An unreachable endpoint is a per-target error, not a crash.
+func TestCallUnreachable(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+	r := awsacct(t, nil, "call", "sts", "get_caller_identity", "--region", "us-east-1", "-o", "jsonl")
+	if r.code != exitTargetsFailed && r.code != exitError {
+		t.Fatalf("exit %d", r.code)
+	}
+}
+
+// Without -c: the default chain, in --regions.
+func TestDefaultChain(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	r := awsacct(t, nil, "targets", "--regions", "eu-west-*,us-east-1", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "targets-default-chain.json", r.stdout)
+	if r := awsacct(t, nil, "targets", "--regions", "eu-wast-1"); r.code != exitError || !strings.Contains(r.stderr, "eu-wast-1") {
+		t.Fatalf("bad region: %+v", r)
+	}
+}
+
+// --set chooses among several sets; without it, several is an error listing them.
+func TestSetPath(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "two.yaml")
+	body := `
+Base: &acct
+ SessionParameters: {aws_access_key_id: AKIAIOSFODNN7EXAMPLE, aws_secret_access_key: x}
+A:
+ RegionalAccountSet:
+  - RegionalAccounts: {Account: *acct, Filter: {Partitions: {aws: {Regions: {include: [us-east-1]}}}}}
+B:
+ RegionalAccountSet:
+  - RegionalAccounts: {Account: *acct, Filter: {Partitions: {aws: {Regions: {include: [us-west-2, eu-west-1]}}}}}
+`
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := awsacct(t, nil, "targets", "-c", cfg)
+	if r.code != exitError || !strings.Contains(r.stderr, "A.RegionalAccountSet") || !strings.Contains(r.stderr, "B.RegionalAccountSet") {
+		t.Fatalf("ambiguous set: %+v", r)
+	}
+	r = awsacct(t, nil, "targets", "-c", cfg, "--set", "B.RegionalAccountSet", "-o", "json")
+	if r.code != 0 || strings.Count(r.stdout, `"region"`) != 2 {
+		t.Fatalf("--set B: %+v", r)
+	}
+}
+
+// Secrets never reach stdout or stderr, even with -v.
+func TestNoSecretsInOutput(t *testing.T) {
+	r := awsacct(t, nil, "call", "sts", "get_caller_identity", "-c", demo, "-v", "-o", "json")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "wJalrXUtnFEMI") {
+		t.Fatal("the secret key was printed")
+	}
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/awsaccount/awsaccount/internal/awstest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var moto *awstest.Moto
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	awstest.IsolateEnv()
+	var err error
+	moto, err = awstest.StartMoto()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	// The CLI talks to AWS through the SDK, which honours AWS_ENDPOINT_URL.
+	os.Setenv("AWS_ENDPOINT_URL", moto.URL())
+	code := m.Run()
+	moto.Close()
+	if code == 0 {
+		if err := goleak.Find(awstest.LeakOptions()...); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// result is what one awsacct run printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// awsacct runs the CLI in-process with extra environment variables for its
+// templates (the process environment is inherited).
+func awsacct(t testing.TB, vars map[string]string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	environ := append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	for k, v := range vars {
+		environ = append(environ, k+"="+v)
+	}
+	e := env{
+		stdout: &out, stderr: &errOut,
+		getenv: func(k string) string {
+			for i := len(environ) - 1; i >= 0; i-- {
+				if name, v, _ := strings.Cut(environ[i], "="); name == k {
+					return v
+				}
+			}
+			return ""
+		},
+		environ:    func() []string { return environ },
+		isTerminal: func(io.Writer) bool { return false },
+	}
+	code := runEnv(context.Background(), args, e)
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+var (
+	durations = regexp.MustCompile(`"duration_ms": ?\d+`)
+	roleIDs   = regexp.MustCompile(`AROA[0-9A-Z]{17}`) // moto makes new ones each run
+	hexIDs    = regexp.MustCompile(`\b([a-z]+(?:-[a-z]+)*)-[0-9a-f]{17}\b`)
+)
+
+// golden compares got with testdata/golden/name, after removing what changes
+// from run to run (durations).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	got = durations.ReplaceAllString(got, `"duration_ms":0`)
+	got = roleIDs.ReplaceAllString(got, "AROAXXXXXXXXXXXXXXXXX")
+	got = hexIDs.ReplaceAllString(got, "$1-xxxxxxxxxxxxxxxxx")
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update to refresh)\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// sharedTestdata finds ../shared/testdata from the repository: the seed's
+// configs live beside the repository, not in it.
+func sharedTestdata(t testing.TB) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
+		for _, c := range []string{filepath.Join(d, "shared", "testdata"), filepath.Join(filepath.Dir(d), "shared", "testdata")} {
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				return c
+			}
+		}
+	}
+	t.Fatal("shared/testdata not found beside the repository")
+	return ""
+}
