@@ -33,6 +33,7 @@ type NameError struct {
 	err        error
 }
 
+// Error names what was not found and lists the candidates.
 func (e *NameError) Error() string {
 	var b strings.Builder
 	if e.Kind == "operation" {
@@ -61,6 +62,8 @@ type InputError struct {
 	Err       error    // the underlying error, if any
 }
 
+// Error names the operation, the field and what is wrong with it, and for
+// an unknown field the close and the valid names.
 func (e *InputError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "awsapi: %s input", e.Operation)

@@ -15,7 +15,8 @@ import (
 )
 
 // Service describes one supported AWS service. The zero Service is not
-// usable; get one from [LookupService] or [Services].
+// usable; get one from [LookupService] or [Services]. A Service is a small
+// comparable value, safe for concurrent use by multiple goroutines.
 type Service struct {
 	// Name is boto3's (and the AWS CLI's) name: "ec2", "logs", "secretsmanager".
 	Name string
