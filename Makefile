@@ -24,6 +24,10 @@ vet:
 unit:
 	$(GO) test -race -count=1 -timeout 9m $(PKGS)
 
+# fuzz = a bounded run of the config loader's fuzz target (CI runs it too).
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./configfile/
+
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 

@@ -89,7 +89,7 @@ func summarize(raw json.RawMessage) string {
 	for _, k := range keys {
 		switch v := m[k].(type) {
 		case []any:
-			parts = append(parts, fmt.Sprintf("%s: %d", k, len(v)))
+			parts = append(parts, fmt.Sprintf("%s: %d%s", k, len(v), nestedCounts(v)))
 		case string:
 			parts = append(parts, k+": "+truncate(v, 60))
 		case float64, bool:
@@ -100,6 +100,36 @@ func summarize(raw json.RawMessage) string {
 		return "ok"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// nestedCounts sums the lists inside a list of objects, e.g. the Instances
+// of DescribeInstances' Reservations: " (Instances: 6)".
+func nestedCounts(items []any) string {
+	sums := map[string]int{}
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			for k, v := range m {
+				if l, ok := v.([]any); ok {
+					sums[k] += len(l)
+				}
+			}
+		}
+	}
+	keys := make([]string, 0, len(sums))
+	for k, n := range sums {
+		if n > 0 {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s: %d", k, sums[k]))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func truncate(s string, n int) string {
