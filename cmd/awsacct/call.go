@@ -182,7 +182,16 @@ func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAcco
 	if err != nil {
 		return callValue{}, err
 	}
-	res, err := cmd.op.Call(ctx, ra.Config(), input, cmd.paginate)
+	cfg := ra.Config()
+	// CloudWatch's Query protocol works everywhere (moto does not speak the
+	// SDK's default CBOR); path-style S3 addressing is what custom
+	// endpoints (emulators, some VPC endpoints) need.
+	opts := []func(any){awsapi.UseQueryProtocol}
+	if cfg.BaseEndpoint != nil {
+		opts = append(opts, awsapi.UsePathStyle)
+	}
+	client := cmd.op.Service.NewClient(cfg, opts...)
+	res, err := cmd.op.CallWith(ctx, client, input, cmd.paginate)
 	if err != nil {
 		return callValue{pages: res.Pages}, err
 	}

@@ -272,3 +272,18 @@ func TestNoSecretsInOutput(t *testing.T) {
 		t.Fatal("the secret key was printed")
 	}
 }
+
+// Services that need client options against custom endpoints work.
+func TestCallS3AndCloudWatch(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "x")
+	if r := awsacct(t, nil, "call", "s3", "create_bucket", "--region", "us-east-1", "--input", `{"Bucket": "awsacct-test"}`, "-o", "jsonl"); r.code != 0 {
+		t.Fatalf("s3 create_bucket: %s%s", r.stdout, r.stderr)
+	}
+	if r := awsacct(t, nil, "call", "s3", "list_objects_v2", "--region", "us-east-1", "--paginate", "--input", `{"Bucket": "awsacct-test"}`, "-o", "jsonl"); r.code != 0 {
+		t.Fatalf("s3 list_objects_v2: %s%s", r.stdout, r.stderr)
+	}
+	if r := awsacct(t, nil, "call", "cloudwatch", "list_metrics", "--region", "us-east-1", "-o", "jsonl"); r.code != 0 {
+		t.Fatalf("cloudwatch list_metrics: %s%s", r.stdout, r.stderr)
+	}
+}
