@@ -2,14 +2,19 @@ package awsaccount_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsaccount/awsaccount"
+	"github.com/awsaccount/awsaccount/ratelimit"
+	"github.com/awsaccount/awsaccount/regions"
 )
 
 // The seed's Session narrative: static keys, a role assumed and reverted,
@@ -105,4 +110,89 @@ func Example_account() {
 	// true
 	// alias before: 444455556666
 	// aliases: [example-prod] alias: example-prod
+}
+
+// The seed's RegionalAccount narrative: every request of every client built
+// from the target passes its limiter, which can change at run time.
+func Example_regionalAccount() {
+	ctx := context.Background()
+	session, err := awsaccount.NewSession(ctx, awsaccount.SessionParameters{
+		AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	}, func(o *awsaccount.SessionOptions) {
+		o.LoadOptions = append(o.LoadOptions, config.WithBaseEndpoint(emulatorURL))
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	account := awsaccount.NewAccount(session)
+	limiter := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: time.Second, Block: false})
+	raccount := awsaccount.NewRegionalAccount(limiter, account, "us-east-1")
+	fmt.Println(raccount.Region(), raccount.Account() == account)
+
+	stsClient := awsaccount.Client(raccount, sts.NewFromConfig)
+	_, err = stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	fmt.Println("first call:", err)
+	_, err = stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if errors.Is(err, ratelimit.ErrExceeded) {
+		fmt.Println("Too fast!")
+	}
+	raccount.RateLimit().SetMaxCount(2)
+	_, err = stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	fmt.Println("after SetMaxCount(2):", err)
+	// Output:
+	// us-east-1 true
+	// first call: <nil>
+	// Too fast!
+	// after SetMaxCount(2): <nil>
+}
+
+// The seed's container narrative: a filtered, read-only map of targets from
+// a Registry, which shares targets between containers, and a set over them.
+func Example_regionalAccounts() {
+	ctx := context.Background()
+	registry := awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
+		o.SessionOptions = append(o.SessionOptions, func(so *awsaccount.SessionOptions) {
+			so.LoadOptions = append(so.LoadOptions, config.WithBaseEndpoint(emulatorURL))
+		})
+	})
+	account := awsaccount.AccountSpec{SessionParameters: awsaccount.SessionParameters{
+		AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	}}
+	rl := awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 1, Interval: time.Second}}
+	filter1 := regions.Filter{Partitions: map[string]regions.PartitionFilter{
+		"aws": {Regions: regions.RegionFilter{Include: []string{"us-east-1"}}},
+	}}
+	filter1Raccts, err := registry.RegionalAccounts(ctx, awsaccount.RegionalAccountsSpec{RateLimit: rl, Account: account, Filter: filter1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	allRaccts, err := registry.RegionalAccounts(ctx, awsaccount.RegionalAccountsSpec{RateLimit: rl, Account: account})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(filter1Raccts.Keys(), filter1Raccts.Contains("us-east-2"), allRaccts.Contains("us-east-2"))
+	a, _ := allRaccts.Get("us-east-1")
+	f, _ := filter1Raccts.Get("us-east-1")
+	fmt.Println("same target:", a == f)
+
+	_ = filter1Raccts.Include("aws", "us-east-2")
+	fmt.Println(filter1Raccts.Keys())
+
+	set1 := awsaccount.NewRegionalAccountSet(allRaccts)
+	set1.Add(filter1Raccts)
+	fmt.Println(len(set1.Values()), set1.Len() == allRaccts.Len())
+	set1.Discard(allRaccts)
+	for ra := range set1.All() {
+		fmt.Println(ra.Region())
+	}
+	// Output:
+	// [us-east-1] false true
+	// same target: true
+	// [us-east-1 us-east-2]
+	// 2 true
+	// us-east-1
+	// us-east-2
 }
