@@ -1,0 +1,20 @@
+package redislimit
+
+import (
+	"time"
+
+	"github.com/awsaccount/awsaccount/ratelimit"
+)
+
+// SetFakeNow makes s's script use now (microseconds) instead of the
+// server's TIME. Call it before s is used.
+func SetFakeNow(s *Store, now func() int64) { s.fakeNow = now }
+
+// SetHooks makes s report every start it records in Redis (id 0: not
+// cancellable) and every start it removes. Call it before s is used.
+func SetHooks(s *Store, onGrant func(id uint64, start time.Time, l ratelimit.Limit), onCancel func(id uint64)) {
+	s.onGrant, s.onCancel = onGrant, onCancel
+}
+
+// Key is s's Redis key.
+func Key(s *Store) string { return s.key }

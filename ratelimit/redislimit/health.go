@@ -1,0 +1,87 @@
+package redislimit
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// health follows the outages of one Redis client, for every Store that
+// uses it: while the client is down, one request per probe interval tries
+// Redis and the others do not wait for it. It logs one record when an
+// outage starts and one when it ends.
+type health struct {
+	name       string // what is down, for logs: a redacted URL or a key
+	probeEvery time.Duration
+	logger     *slog.Logger
+
+	mu        sync.Mutex
+	down      bool      // requires mu, like all below
+	probing   bool      // a probe is in flight
+	nextProbe time.Time // earliest next probe while down
+	cause     error     // the last failure
+}
+
+func newHealth(name string, o *Options) *health {
+	return &health{name: name, probeEvery: o.ProbeInterval, logger: o.Logger}
+}
+
+// begin reports whether a request should try Redis, and whether it does so
+// as the probe of an outage (which must then be ended by end or abandon).
+// When it should not, cause is the failure that started or prolonged the
+// outage.
+func (h *health) begin() (try, probe bool, cause error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.down {
+		return true, false, nil
+	}
+	if !h.probing && !time.Now().Before(h.nextProbe) {
+		h.probing = true
+		return true, true, nil
+	}
+	return false, false, h.cause
+}
+
+// end records the outcome of a try. Only a probe ends an outage: a request
+// that set out before the outage was noticed proves little.
+func (h *health) end(probe bool, err error, key string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if probe {
+		h.probing = false
+	}
+	if err == nil {
+		if h.down && probe {
+			h.down = false
+			h.cause = nil
+			h.logger.Info("redislimit: redis answers again; limits are shared again",
+				"redis", h.name, "key", key)
+		}
+		return
+	}
+	h.cause = err
+	h.nextProbe = time.Now().Add(h.probeEvery)
+	if !h.down {
+		h.down = true
+		h.logger.Warn("redislimit: redis unavailable; limits fall back per on_backend_error until it answers",
+			"redis", h.name, "key", key, "err", err)
+	}
+}
+
+// abandon ends a probe whose caller gave up before Redis answered.
+func (h *health) abandon(probe bool) {
+	if !probe {
+		return
+	}
+	h.mu.Lock()
+	h.probing = false
+	h.mu.Unlock()
+}
+
+// isDown reports whether an outage is in progress.
+func (h *health) isDown() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.down
+}
