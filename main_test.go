@@ -2,12 +2,10 @@ package awsaccount_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/config"
-	"go.uber.org/goleak"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/awstest"
@@ -20,23 +18,9 @@ var emulatorURL string
 var moto *awstest.Moto
 
 func TestMain(m *testing.M) {
-	awstest.IsolateEnv()
-	var err error
-	moto, err = awstest.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	emulatorURL = moto.URL()
-	code := m.Run()
-	moto.Close()
-	if code == 0 {
-		if err := goleak.Find(awstest.LeakOptions()...); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(awstest.Main(m, func(mo *awstest.Moto) {
+		moto, emulatorURL = mo, mo.URL()
+	}))
 }
 
 // testKeys are static credentials: moto checks no signature.

@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"go.uber.org/goleak"
 
 	"github.com/awsaccount/awsaccount/internal/awstest"
 )
@@ -23,24 +20,11 @@ var moto *awstest.Moto
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	awstest.IsolateEnv()
-	var err error
-	moto, err = awstest.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	// The CLI talks to AWS through the SDK, which honours AWS_ENDPOINT_URL.
-	os.Setenv("AWS_ENDPOINT_URL", moto.URL())
-	code := m.Run()
-	moto.Close()
-	if code == 0 {
-		if err := goleak.Find(awstest.LeakOptions()...); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(awstest.Main(m, func(mo *awstest.Moto) {
+		moto = mo
+		// The CLI talks to AWS through the SDK, which honours AWS_ENDPOINT_URL.
+		os.Setenv("AWS_ENDPOINT_URL", mo.URL())
+	}))
 }
 
 // result is what one awsacct run printed and returned.

@@ -2,13 +2,11 @@ package awsapi_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"go.uber.org/goleak"
 
 	"github.com/awsaccount/awsaccount/internal/awsapi"
 	"github.com/awsaccount/awsaccount/internal/awstest"
@@ -18,22 +16,7 @@ import (
 var moto *awstest.Moto
 
 func TestMain(m *testing.M) {
-	awstest.IsolateEnv()
-	var err error
-	moto, err = awstest.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	moto.Close()
-	if code == 0 {
-		if err := goleak.Find(awstest.LeakOptions()...); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(awstest.Main(m, func(mo *awstest.Moto) { moto = mo }))
 }
 
 // motoConfig is an aws.Config on moto in region; moto checks no signature.

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"github.com/awsaccount/awsaccount/internal/textdist"
 	"sort"
 	"strings"
 )
@@ -25,7 +26,7 @@ func suggest(name string, names []string, n int) []string {
 		case strings.Contains(ck, key) || strings.Contains(key, ck):
 			hits = append(hits, scored{cand, abs(len(ck) - len(key))})
 		default:
-			if d := distance(key, ck); d <= limit {
+			if d := textdist.Distance(key, ck); d <= limit {
 				hits = append(hits, scored{cand, 100 + d})
 			}
 		}
@@ -48,25 +49,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// distance is the Levenshtein distance of a and b (bytes; names are ASCII).
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
