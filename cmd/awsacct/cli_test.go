@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/awsaccount/awsaccount/internal/awstest"
 	"github.com/awsaccount/awsaccount/regions"
@@ -286,4 +291,61 @@ func TestCallS3AndCloudWatch(t *testing.T) {
 	if r := awsacct(t, nil, "call", "cloudwatch", "list_metrics", "--region", "us-east-1", "-o", "jsonl"); r.code != 0 {
 		t.Fatalf("cloudwatch list_metrics: %s%s", r.stdout, r.stderr)
 	}
+}
+
+// Progress shows on a terminal and not elsewhere.
+func TestProgress(t *testing.T) {
+	var out, errOut strings.Builder
+	e := env{stdout: &out, stderr: &errOut, getenv: os.Getenv, environ: os.Environ,
+		isTerminal: func(io.Writer) bool { return true }}
+	code := runEnv(context.Background(), []string{"call", "sts", "get_caller_identity", "-c", demo, "-o", "jsonl"}, withKeys(e))
+	if code != 0 || !strings.Contains(errOut.String(), "9/9 targets, 0 failed") {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	errOut.Reset()
+	code = runEnv(context.Background(), []string{"call", "sts", "get_caller_identity", "-c", demo, "--no-progress"}, withKeys(e))
+	if code != 0 || strings.Contains(errOut.String(), "targets,") {
+		t.Fatalf("--no-progress: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// Ctrl-C: a cancelled run prints what finished and exits 130.
+func TestInterrupt(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		io.WriteString(w, `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/s</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`)
+	}))
+	defer slow.Close()
+	t.Setenv("AWS_ENDPOINT_URL", slow.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "x")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut strings.Builder
+	e := env{stdout: &out, stderr: &errOut, getenv: os.Getenv, environ: os.Environ, isTerminal: func(io.Writer) bool { return false }}
+	// One target at a time, 300 ms each (plus the identity lookup): the
+	// cancel comes while a later target runs.
+	time.AfterFunc(900*time.Millisecond, cancel)
+	start := time.Now()
+	code := runEnv(ctx, []string{"call", "sts", "get_caller_identity", "--regions", "us-east-1,us-east-2,us-west-1,us-west-2", "--concurrency", "1", "-o", "jsonl"}, e)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want 130; stderr %q", code, errOut.String())
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("interrupt took %v", d)
+	}
+	lines := strings.Count(out.String(), "\n")
+	if lines < 1 || lines > 3 || !strings.Contains(out.String(), `"region":"us-east-1"`) {
+		t.Fatalf("want the finished targets printed, got:\n%s", out.String())
+	}
+}
+
+func withKeys(e env) env {
+	environ := append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY=x")
+	e.environ = func() []string { return environ }
+	return e
 }

@@ -1,0 +1,4 @@
+package awsaccount
+
+// KeyForTest exposes the Registry's canonical key of a spec to the tests.
+func (r *Registry) KeyForTest(kind string, spec any) (string, error) { return r.key(kind, spec) }
