@@ -18,3 +18,6 @@ func SetHooks(s *Store, onGrant func(id uint64, start time.Time, l ratelimit.Lim
 
 // Key is s's Redis key.
 func Key(s *Store) string { return s.key }
+
+// SameClient reports whether a and b use one client.
+func SameClient(a, b *Store) bool { return a.client == b.client }
