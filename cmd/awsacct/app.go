@@ -10,6 +10,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/awsaccount/awsaccount/ratelimit/redislimit"
 )
 
 // Exit statuses.
@@ -115,6 +117,7 @@ type cli struct {
 	env
 	common *commonFlags
 	log    *slog.Logger
+	redis  *redislimit.Backend // opened by backends, closed by runCommand
 }
 
 func runCommand(ctx context.Context, args []string, e env, cmd command) error {
@@ -135,7 +138,13 @@ func runCommand(ctx context.Context, args []string, e env, cmd command) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	return cmd.run(ctx, &cli{env: e, common: common, log: logger})
+	c := &cli{env: e, common: common, log: logger}
+	defer func() {
+		if c.redis != nil {
+			c.redis.Close()
+		}
+	}()
+	return cmd.run(ctx, c)
 }
 
 func runVersion(w io.Writer) error {

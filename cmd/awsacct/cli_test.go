@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/awsaccount/awsaccount/internal/awstest"
+	"github.com/awsaccount/awsaccount/internal/redistest"
 	"github.com/awsaccount/awsaccount/regions"
 )
 
@@ -348,4 +349,28 @@ func withKeys(e env) env {
 	environ := append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY=x")
 	e.environ = func() []string { return environ }
 	return e
+}
+
+// A config can put its limits on Redis: two separate runs share one limit.
+func TestSharedLimitOnRedis(t *testing.T) {
+	srv := redistest.Run(t)
+	cfg := filepath.Join(t.TempDir(), "shared.yaml")
+	body := `
+Shared:
+ RegionalAccountSet:
+  - RegionalAccounts:
+     Account: {SessionParameters: {aws_access_key_id: AKIAIOSFODNN7EXAMPLE, aws_secret_access_key: x}}
+     RateLimit: {max_count: 1, interval: 60, block: false, backend: {redis: {url: "` + srv.URL() + `", prefix: clitest}}}
+     Filter: {Partitions: {aws: {Regions: {include: [us-east-1]}}}}
+`
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := awsacct(t, nil, "call", "sts", "get_caller_identity", "-c", cfg, "-o", "jsonl"); r.code != 0 {
+		t.Fatalf("first run: exit %d %s%s", r.code, r.stdout, r.stderr)
+	}
+	r := awsacct(t, nil, "call", "sts", "get_caller_identity", "-c", cfg, "-o", "jsonl")
+	if r.code != exitTargetsFailed || !strings.Contains(r.stdout, `"code":"RateLimitExceeded"`) {
+		t.Fatalf("second run must be refused by the shared limit: exit %d %s%s", r.code, r.stdout, r.stderr)
+	}
 }

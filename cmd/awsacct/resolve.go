@@ -48,7 +48,7 @@ func (c *cli) registry() *awsaccount.Registry {
 	return awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
 		o.Logger = c.log
 		o.SessionOptions = append(o.SessionOptions, func(so *awsaccount.SessionOptions) { so.Logger = c.log })
-		o.Backends = backends()
+		o.Backends = c.backends()
 	})
 }
 
