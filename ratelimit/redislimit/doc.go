@@ -1,0 +1,84 @@
+// Package redislimit shares one rate limit among many processes through
+// Redis. AWS counts the requests of an account and region across every
+// caller; a fleet of workers that each limit themselves still overruns the
+// account. With this package they all draw on one limit.
+//
+// # Config
+//
+// A RateLimit block gets a backend:
+//
+//	RateLimit:
+//	  max_count: 100
+//	  interval: 1
+//	  block: true
+//	  backend:
+//	    redis:
+//	      url: redis://127.0.0.1:6379/0   # or rediss://user:password@host:6380/0
+//	      prefix: awsaccount              # default
+//	      on_backend_error: local         # default; or fail
+//
+// or, in one line, RateLimit: {max_count: 100, interval: 1, block: true,
+// backend: {redis: {url: redis://127.0.0.1:6379/0, prefix: awsaccount}}}.
+// The program enables the backend by registering a Backend with its
+// Registry (the root package does not depend on Redis):
+//
+//	b := redislimit.NewBackend(func(o *redislimit.Options) { o.Logger = logger })
+//	defer b.Close()
+//	reg := awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
+//		o.Backends = map[string]awsaccount.BackendFactory{"redis": b.Open}
+//	})
+//
+// Each limit is one Redis key, "<prefix>:<account id>:<region>" for a
+// RateLimit block and "...:<service>[:<operation>]" for an APILimits entry;
+// every process that uses the same key on the same Redis shares the limit.
+// The Backend opens one client per URL and shares it among the keys.
+// Library users without a Registry make a Store directly with NewStore and
+// pass it to ratelimit.New with ratelimit.WithStore.
+//
+// # Semantics
+//
+// A Store has the semantics of ratelimit.MemoryStore, for all processes at
+// once: no window of length Interval holds more than MaxCount starts of
+// any of them, requests get their turns first come first served, block:
+// false refuses with ratelimit.ErrExceeded, and each process's Limiter may
+// change its knobs at run time (a start is granted under the limit of the
+// process that asks, counting every process's starts). Each admission is
+// one Lua script that Redis runs atomically (see script.go): it reads the
+// server's clock (TIME, never the clients'), finds the earliest start the
+// window allows, records it and returns the delay; a blocked request sleeps
+// that delay in its process without asking Redis again. Starts the window
+// has left behind are forgotten into a horizon that assumes they were as
+// late as possible, and a key expires once idle (Options.KeyTTL).
+//
+// # Faults
+//
+// Every Redis call is bounded by Options.Timeout (200ms by default). While
+// Redis is unreachable or slower than that, on_backend_error decides:
+// local (the default) admits under the same limit kept in this process,
+// so the program goes on but each process is limited on its own; fail
+// makes Wait return an error matching ErrBackend that wraps the cause.
+// One record is logged (Options.Logger) when an outage starts and one when
+// it ends; during an outage one request per Options.ProbeInterval (1s)
+// tries Redis, the others do not wait for it, and sharing resumes as soon
+// as the probe succeeds. Starts made locally during an outage are not
+// known to Redis afterwards. A Redis URL's password is never printed.
+//
+// # Redis Cluster and Sentinel
+//
+// All state of a limit is one sorted set under one key, so a script touches
+// one key and any cluster slot works. A Backend opens single-server
+// clients from redis:// and rediss:// URLs; for Cluster or Sentinel, build
+// a redis.UniversalClient (redis.NewUniversalClient with Addrs, or
+// MasterName for Sentinel, and ContextTimeoutEnabled: true) and register a
+// factory of your own:
+//
+//	client := redis.NewUniversalClient(&redis.UniversalOptions{
+//		Addrs: addrs, ContextTimeoutEnabled: true, MaxRetries: -1,
+//	})
+//	factory := func(_ context.Context, spec awsaccount.BackendSpec, key string) (ratelimit.Store, error) {
+//		return redislimit.NewStore(client, spec.Redis.Prefix+":"+key), nil
+//	}
+//
+// After a Sentinel failover, starts not yet replicated to the new master
+// are lost: for a moment the limit may admit more than MaxCount.
+package redislimit
