@@ -21,6 +21,22 @@
 //	account := awsaccount.NewAccount(session)
 //	alias, err := account.Alias(ctx) // first alias, else the id
 //
+// A [RegionalAccount] is one target, an account in one region, whose every
+// API request passes a rate limiter ([ratelimit.Limiter], adjustable at run
+// time): every attempt, every page, through the SDK's own clients and
+// paginators.
+//
+//	ra := awsaccount.NewRegionalAccount(ratelimit.New(ratelimit.Limit{MaxCount: 20, Interval: time.Second, Block: true}), account, "eu-west-1")
+//	out, err := awsaccount.Client(ra, ec2.NewFromConfig).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+//	var ce *awsaccount.CallError // which account and region failed, and a hint
+//
+// [RegionalAccounts] is a read-only, filtered map region → *RegionalAccount
+// over one account; [RegionalAccountSet] a union of them across accounts,
+// with [ForEach] for bounded-concurrency fan-out. A [Registry] (and
+// [DefaultRegistry]) builds all of these from specs — the seed's YAML
+// blocks, see package configfile — and returns the same object for the same
+// spec, so targets and their limits are shared.
+//
 // Custom (VPC) endpoints are given per service in
 // [SessionParameters.ServiceEndpoints], as one URL or one URL per region, and
 // reach every client through the SDK's own endpoint resolution.
