@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -362,26 +361,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 // default endpoint.
 func TestServiceEndpoints(t *testing.T) {
 	ctx := context.Background()
-	var mu sync.Mutex
-	var hosts []string
-	target, _ := url.Parse(emulatorURL)
-	rp := httputil.NewSingleHostReverseProxy(target)
-	recorder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		hosts = append(hosts, r.Host)
-		mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
+	recorder, err := awstest.StartEndpointRecorder(emulatorURL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer recorder.Close()
-	port := recorder.Listener.Addr().(*net.TCPAddr).Port
-	// Every host name dials the recorder, so the Host header tells which
-	// endpoint the SDK chose.
-	dialer := &net.Dialer{}
-	httpClient := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return dialer.DialContext(ctx, network, recorder.Listener.Addr().String())
-	}}}
-	defer httpClient.CloseIdleConnections()
-	u := func(host string) string { return fmt.Sprintf("http://%s:%d", host, port) }
+	u := recorder.URL
 	params := testKeys
 	params.ServiceEndpoints = awsaccount.ServiceEndpoints{
 		"ec2": {URL: u("vpce-1.ec2.us-west-2.vpce.test")},
@@ -389,25 +374,18 @@ func TestServiceEndpoints(t *testing.T) {
 		"sts": {URL: u("sts-everywhere.test")},
 	}
 	s, err := awsaccount.NewSession(ctx, params, func(o *awsaccount.SessionOptions) {
-		o.LoadOptions = append(o.LoadOptions, config.WithBaseEndpoint(u("default.test")), config.WithHTTPClient(httpClient))
+		o.LoadOptions = append(o.LoadOptions, config.WithBaseEndpoint(u("default.test")), config.WithHTTPClient(recorder.HTTPClient()))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	reached := func(call func() error) string {
-		mu.Lock()
-		hosts = hosts[:0]
-		mu.Unlock()
-		if err := call(); err != nil {
+		t.Helper()
+		host, err := recorder.Reached(call)
+		if err != nil {
 			t.Fatal(err)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if len(hosts) == 0 {
-			t.Fatal("no request reached the recorder")
-		}
-		h, _, _ := strings.Cut(hosts[len(hosts)-1], ":")
-		return h
+		return host
 	}
 	ec2Call := func(region string) func() error {
 		return func() error {

@@ -3,17 +3,10 @@ package configfile_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -159,26 +152,12 @@ func TestSeedExample1AsPublished(t *testing.T) {
 func TestSeedExample2(t *testing.T) {
 	moto := startMoto(t)
 	ctx := context.Background()
-	var mu sync.Mutex
-	var hosts []string
-	target, _ := url.Parse(moto.URL())
-	rp := httputil.NewSingleHostReverseProxy(target)
-	recorder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		hosts = append(hosts, r.Host)
-		mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
+	recorder, err := awstest.StartEndpointRecorder(moto.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer recorder.Close()
-	port := recorder.Listener.Addr().(*net.TCPAddr).Port
-	// Every host dials the recorder, so the Host header tells which
-	// endpoint the SDK chose.
-	dialer := &net.Dialer{}
-	httpClient := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return dialer.DialContext(ctx, network, recorder.Listener.Addr().String())
-	}}}
-	defer httpClient.CloseIdleConnections()
-	u := func(host string) string { return fmt.Sprintf("http://%s:%d", host, port) }
+	u := recorder.URL
 
 	f, err := configfile.Load(seedConfig(t, "readme-example-2-service-endpoints.yaml"), func(o *configfile.Options) {
 		o.Data = seedData(map[string]any{
@@ -190,7 +169,7 @@ func TestSeedExample2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := registryFor(config.WithBaseEndpoint(u("default.test")), config.WithHTTPClient(httpClient))
+	reg := registryFor(config.WithBaseEndpoint(u("default.test")), config.WithHTTPClient(recorder.HTTPClient()))
 	set, err := f.RegionalAccountSet(ctx, "", reg)
 	if err != nil {
 		t.Fatal(err)
@@ -206,19 +185,11 @@ func TestSeedExample2(t *testing.T) {
 	session := ra.Account().Session()
 	reached := func(call func() error) string {
 		t.Helper()
-		mu.Lock()
-		hosts = hosts[:0]
-		mu.Unlock()
-		if err := call(); err != nil {
+		host, err := recorder.Reached(call)
+		if err != nil {
 			t.Fatal(err)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if len(hosts) == 0 {
-			t.Fatal("no request reached the recorder")
-		}
-		h, _, _ := strings.Cut(hosts[len(hosts)-1], ":")
-		return h
+		return host
 	}
 	ec2Call := func(cfg aws.Config) func() error {
 		return func() error {
