@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"strings"
 )
 
@@ -36,6 +37,14 @@ func (s *stringList) Set(v string) error {
 		if part = strings.TrimSpace(part); part != "" {
 			*s = append(*s, part)
 		}
+	}
+	return nil
+}
+
+// noArgs is the args check of a command that takes none.
+func noArgs(cmd string, positional []string) error {
+	if len(positional) > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q", cmd, positional)
 	}
 	return nil
 }

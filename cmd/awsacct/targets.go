@@ -16,14 +16,9 @@ type targetsCommand struct{}
 
 func newTargetsCommand() *targetsCommand { return &targetsCommand{} }
 
-func (*targetsCommand) name() string        { return "targets" }
-func (*targetsCommand) flags(*flag.FlagSet) {}
-func (*targetsCommand) args(p []string) error {
-	if len(p) > 0 {
-		return fmt.Errorf("targets takes no arguments, got %q", p)
-	}
-	return nil
-}
+func (*targetsCommand) name() string          { return "targets" }
+func (*targetsCommand) flags(*flag.FlagSet)   {}
+func (*targetsCommand) args(p []string) error { return noArgs("targets", p) }
 
 type rateLimitJSON struct {
 	MaxCount int     `json:"max_count"`

@@ -12,14 +12,9 @@ type whoamiCommand struct{}
 
 func newWhoamiCommand() *whoamiCommand { return &whoamiCommand{} }
 
-func (*whoamiCommand) name() string        { return "whoami" }
-func (*whoamiCommand) flags(*flag.FlagSet) {}
-func (*whoamiCommand) args(p []string) error {
-	if len(p) > 0 {
-		return fmt.Errorf("whoami takes no arguments, got %q", p)
-	}
-	return nil
-}
+func (*whoamiCommand) name() string          { return "whoami" }
+func (*whoamiCommand) flags(*flag.FlagSet)   {}
+func (*whoamiCommand) args(p []string) error { return noArgs("whoami", p) }
 
 type whoamiJSON struct {
 	AccountID string `json:"account_id"`
