@@ -57,7 +57,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return runEnv(ctx, args, env{stdout: stdout, stderr: stderr, getenv: os.Getenv, environ: os.Environ, isTerminal: isTerminal})
 }
 
-func runEnv(ctx context.Context, args []string, e env) int {
+func runEnv(ctx context.Context, args []string, e env) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(e.stderr, "awsacct: internal error (please report it): %v\n", p)
+			code = exitError
+		}
+	}()
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
 		return exitError

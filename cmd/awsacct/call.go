@@ -177,7 +177,14 @@ func (cmd *callCommand) run(ctx context.Context, c *cli) error {
 	return nil
 }
 
-func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
+func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) (v callValue, err error) {
+	// A bug in one target's call must not take the others down with a
+	// panic: it becomes that target's error.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error calling %s (please report it): %v", cmd.op, p)
+		}
+	}()
 	input, err := cmd.op.DecodeInput(cmd.inputJSON)
 	if err != nil {
 		return callValue{}, err
