@@ -22,6 +22,7 @@ type ParameterError struct {
 	Problem string // what is wrong with it
 }
 
+// Error is "path: problem".
 func (e *ParameterError) Error() string { return e.Path + ": " + e.Problem }
 
 // Is reports whether target is ErrInvalidParameter.
@@ -57,6 +58,8 @@ type CallError struct {
 	Err       error
 }
 
+// Error names the account (and alias) and region, then the SDK's error and
+// the hint.
 func (e *CallError) Error() string {
 	var b strings.Builder
 	b.WriteString("account ")

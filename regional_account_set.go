@@ -147,6 +147,7 @@ type TargetError struct {
 	Err       error
 }
 
+// Error names the target, then fn's error.
 func (e *TargetError) Error() string {
 	id := e.AccountID
 	if id == "" {
