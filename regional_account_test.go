@@ -145,7 +145,8 @@ func TestRegionalAccountBlockingGoroutines(t *testing.T) {
 }
 
 // TestStrictnessAndUtilization: 64 goroutines against a limit of 50 per
-// 200 ms for 3 s, measured where AWS measures: at the endpoint.
+// 200 ms for 3 s. The starts the limiter grants are strict; every request
+// that reaches the endpoint was granted one; the budget is used.
 func TestStrictnessAndUtilization(t *testing.T) {
 	if testing.Short() {
 		t.Skip("3 s load test")
@@ -168,7 +169,9 @@ func TestStrictnessAndUtilization(t *testing.T) {
 		t.Fatal(err)
 	}
 	const maxCount, interval, runFor = 50, 200 * time.Millisecond, 3 * time.Second
-	ra := newTarget(t, s, ratelimit.Limit{MaxCount: maxCount, Interval: interval, Block: true}, "us-east-1")
+	store := &slotRecorder{inner: ratelimit.NewMemoryStore(), slots: map[uint64]slot{}}
+	limiter := ratelimit.New(ratelimit.Limit{MaxCount: maxCount, Interval: interval, Block: true}, ratelimit.WithStore(store))
+	ra := awsaccount.NewRegionalAccount(limiter, awsaccount.NewAccount(s), "us-east-1")
 	client := awsaccount.Client(ra, sts.NewFromConfig)
 	runCtx, cancel := context.WithTimeout(ctx, runFor)
 	defer cancel()
@@ -189,30 +192,46 @@ func TestStrictnessAndUtilization(t *testing.T) {
 	}
 	wg.Wait()
 	srv.CloseClientConnections()
+
+	slots := store.granted()
+	// The granted starts: each is known to lie in [lo, hi], the clock read
+	// before and after Reserve plus the delay the store gave. Starts i and
+	// i+50 can be no further apart than hi[i+50]-lo[i]: below the interval
+	// is a proven violation, and it cannot be scheduling noise.
+	proven := 0
+	for i := 0; i+maxCount < len(slots); i++ {
+		if most := slots[i+maxCount].hi.Sub(slots[i].lo); most < interval {
+			t.Fatalf("granted starts %d and %d are at most %v apart (< %v)", i, i+maxCount, most, interval)
+		}
+		if slots[i+maxCount].lo.Sub(slots[i].hi) >= interval-50*time.Microsecond {
+			proven++
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
-	// Arrival times carry the jitter between the limiter's admission and the
-	// request reaching the endpoint: the limiter releases up to 50 requests
-	// at a window's start, and signing and sending them on 2 cores under
-	// -race spreads their arrivals by up to a few tens of milliseconds, by a
-	// different amount in each window. So arrivals are checked against the
-	// window less that spread; the limiter's own start times are checked
-	// exactly in package ratelimit. A limiter that let 51 through in one
-	// window would show a span near 0 here.
-	const jitter = interval / 4
+	// Every request that reached the endpoint had a granted start (the last
+	// few may be cut off by the run's end on the way).
+	t.Logf("%d of %d windows proven strict to within 50µs by their clock brackets", proven, len(slots)-maxCount)
+	if windows := len(slots) - maxCount; proven < windows/2 {
+		t.Errorf("only %d of %d windows proven strict", proven, windows)
+	}
+	if len(arrivals) > len(slots) || len(arrivals) < len(slots)-64 {
+		t.Fatalf("%d requests reached the endpoint for %d granted starts", len(arrivals), len(slots))
+	}
+	// At the endpoint, arrivals also carry the spread of sending a burst
+	// of 50 from 2 cores under -race (tens of ms, differing per window);
+	// a limiter that let a window through twice would show a span near 0.
 	minGap := time.Hour
 	for i := 0; i+maxCount < len(arrivals); i++ {
-		if gap := arrivals[i+maxCount].Sub(arrivals[i]); gap < minGap {
-			minGap = gap
-		}
+		minGap = min(minGap, arrivals[i+maxCount].Sub(arrivals[i]))
 	}
 	budget := maxCount * int(runFor/interval)
 	used := float64(len(arrivals)) / float64(budget)
-	t.Logf("%d requests in %v (budget %d: %.1f%% used); tightest %d-request span %v; %d failed",
+	t.Logf("%d requests reached the endpoint in %v (budget %d: %.1f%% used); tightest %d-arrival span %v; %d failed",
 		len(arrivals), runFor, budget, used*100, maxCount+1, minGap, failed.Load())
-	if minGap < interval-jitter {
-		t.Errorf("%d requests arrived within %v (< %v)", maxCount+1, minGap, interval)
+	if minGap < interval/2 {
+		t.Errorf("%d requests arrived within %v", maxCount+1, minGap)
 	}
 	if used < 0.97 {
 		t.Errorf("used %.1f%% of the budget, want >= 97%%", used*100)
@@ -220,6 +239,46 @@ func TestStrictnessAndUtilization(t *testing.T) {
 	if failed.Load() != 0 {
 		t.Errorf("%d calls failed", failed.Load())
 	}
+}
+
+// slotRecorder wraps a Store and notes each granted start, bracketed by the
+// clock read before and after Reserve.
+type slotRecorder struct {
+	inner ratelimit.Store
+	mu    sync.Mutex
+	slots map[uint64]slot
+}
+
+type slot struct{ lo, hi time.Time }
+
+func (r *slotRecorder) Reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Duration) (ratelimit.Reservation, error) {
+	before := time.Now()
+	res, err := r.inner.Reserve(ctx, l, maxWait)
+	after := time.Now()
+	if err == nil && res.OK {
+		r.mu.Lock()
+		r.slots[res.ID] = slot{lo: before.Add(res.Delay), hi: after.Add(res.Delay)}
+		r.mu.Unlock()
+	}
+	return res, err
+}
+
+func (r *slotRecorder) Cancel(ctx context.Context, res ratelimit.Reservation) {
+	r.inner.Cancel(ctx, res)
+	r.mu.Lock()
+	delete(r.slots, res.ID)
+	r.mu.Unlock()
+}
+
+func (r *slotRecorder) granted() []slot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]slot, 0, len(r.slots))
+	for _, s := range r.slots {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].lo.Before(out[j].lo) })
+	return out
 }
 
 func writeCallerIdentity(w http.ResponseWriter) {
