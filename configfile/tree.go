@@ -125,6 +125,11 @@ func syntaxError(name string, err error) error {
 	if strings.Contains(e.Problem, "'\t'") || strings.Contains(e.Problem, `"\t"`) {
 		e.Problem = "a tab character: YAML indents with spaces only"
 	}
+	if strings.Contains(e.Problem, "not allowed in this context") {
+		// goccy's words for a key indented under a key that already has a
+		// value (the seed's published example, line 7).
+		e.Problem += " (check the indentation: this line is indented deeper than the key above it, which already has a value)"
+	}
 	return e
 }
 
