@@ -60,6 +60,8 @@ type regionView struct {
 // RegionalAccounts returns the container for spec (the seed's
 // regional_accounts_factory), building it on first request. Its filter is
 // validated now: an unknown partition or region is an error naming it.
+// optFns apply when the container is first built; a later request for the
+// same spec returns that container as it was built.
 func (r *Registry) RegionalAccounts(ctx context.Context, spec RegionalAccountsSpec, optFns ...func(*RegionalAccountsOptions)) (*RegionalAccounts, error) {
 	if spec.Service == "" {
 		spec.Service = regions.DefaultService

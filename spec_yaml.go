@@ -2,7 +2,8 @@ package awsaccount
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // UnmarshalYAML accepts boto3's shapes beside ours, because seed configs pass
@@ -139,11 +140,4 @@ func (e ServiceEndpoint) MarshalYAML() (any, error) {
 	return e.URL, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

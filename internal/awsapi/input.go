@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,12 +85,7 @@ func unknownField(tree any, t reflect.Type, path string) (string, []string) {
 		if !ok {
 			return "", nil
 		}
-		keys := make([]string, 0, len(obj))
-		for k := range obj {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			f, ok := fieldFor(t, k)
 			if !ok {
 				return join(path, k), fieldNames(t)
@@ -112,12 +109,7 @@ func unknownField(tree any, t reflect.Type, path string) (string, []string) {
 		if !ok {
 			return "", nil
 		}
-		keys := make([]string, 0, len(obj))
-		for k := range obj {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			if p, valid := unknownField(obj[k], t.Elem(), path+"["+strconv.Quote(k)+"]"); p != "" {
 				return p, valid
 			}
