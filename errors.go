@@ -15,28 +15,105 @@ import (
 // that was refused before any network call.
 var ErrInvalidParameter = errors.New("invalid parameter")
 
+// FieldError is implemented by every error that refuses bad input by naming
+// where it is: this package's *ParameterError, *configfile.Error,
+// *regions.FilterError and *ratelimit.LimitError. Code that reports or
+// re-roots such errors finds them with errors.As, as smithy.APIError is
+// found among the SDK's errors:
+//
+//	var fe awsaccount.FieldError
+//	if errors.As(err, &fe) {
+//		path, problem := fe.Field()
+//	}
+type FieldError interface {
+	error
+	// Field returns the key path of the bad value, as the YAML spells it
+	// ("AssumeRole.DurationSeconds", "Partitions.aws.Regions.include[1]"),
+	// relative to the value that was checked, and what is wrong with it.
+	// The problem never quotes a secret.
+	Field() (path, problem string)
+}
+
 // ParameterError reports a bad value in a spec, named by its YAML key path
 // (for example "AssumeRole.DurationSeconds"). It never quotes a secret value.
+// It matches ErrInvalidParameter, and errors.As reaches Err, the error of a
+// lower layer it was made from (a *ratelimit.LimitError, a
+// *regions.FilterError), when there is one.
 type ParameterError struct {
 	Path    string // YAML key path of the offending field
 	Problem string // what is wrong with it
+	Err     error  // the cause, if it came from a lower layer; may be nil
 }
+
+var _ FieldError = (*ParameterError)(nil)
 
 // Error is "path: problem".
 func (e *ParameterError) Error() string { return e.Path + ": " + e.Problem }
 
-// Is reports whether target is ErrInvalidParameter.
-func (e *ParameterError) Is(target error) bool { return target == ErrInvalidParameter }
+// Field returns Path and Problem.
+func (e *ParameterError) Field() (path, problem string) { return e.Path, e.Problem }
+
+// Unwrap returns ErrInvalidParameter and the cause, so that errors.Is and
+// errors.As reach both.
+func (e *ParameterError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidParameter}
+	}
+	return []error{ErrInvalidParameter, e.Err}
+}
 
 func fieldErr(path, problem string) error { return &ParameterError{Path: path, Problem: problem} }
 
-// prefixed re-roots the path of a ParameterError under prefix.
+// prefixed re-roots a field error (of this package or a lower one) under
+// prefix, as a *ParameterError. When err holds several, the first is named
+// and the others counted. Any other error is returned as it is.
 func prefixed(prefix string, err error) error {
-	var pe *ParameterError
-	if errors.As(err, &pe) {
-		return &ParameterError{Path: prefix + "." + pe.Path, Problem: pe.Problem}
+	var fe FieldError
+	if !errors.As(err, &fe) {
+		return err
 	}
-	return fmt.Errorf("%s: %w", prefix, err)
+	path, problem := fe.Field()
+	if n := countFieldErrors(err); n > 1 {
+		problem += fmt.Sprintf(" (and %d more problems)", n-1)
+	}
+	pe := &ParameterError{Path: joinPath(prefix, path), Problem: problem, Err: err}
+	var own *ParameterError
+	if errors.As(err, &own) && own.Err != nil {
+		pe.Err = own.Err // keep the lower layer's error reachable, not our own wrapper
+	}
+	return pe
+}
+
+// countFieldErrors counts the field errors in err's tree (errors.Join of
+// several, as regions.Filter.Validate returns).
+func countFieldErrors(err error) int {
+	if _, ok := err.(FieldError); ok {
+		return 1
+	}
+	n := 0
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			n += countFieldErrors(e)
+		}
+	case interface{ Unwrap() error }:
+		n = countFieldErrors(u.Unwrap())
+	}
+	return n
+}
+
+// joinPath joins YAML key paths: "a" + "b" is "a.b", "a" + "[1].b" is
+// "a[1].b".
+func joinPath(parent, child string) string {
+	switch {
+	case parent == "":
+		return child
+	case child == "":
+		return parent
+	case strings.HasPrefix(child, "["):
+		return parent + child
+	}
+	return parent + "." + child
 }
 
 // CallError is the error of an API call made through a RegionalAccount's
@@ -127,14 +204,3 @@ func hintFor(code string) string {
 	}
 	return ""
 }
-
-// renamed replaces the first element of a ParameterError's path.
-func renamed(err error, from, to string) error {
-	var pe *ParameterError
-	if errors.As(err, &pe) && strings.HasPrefix(pe.Path, from) {
-		return &ParameterError{Path: to + strings.TrimPrefix(pe.Path, from), Problem: pe.Problem}
-	}
-	return err
-}
-
-func itoa(i int) string { return fmt.Sprint(i) }

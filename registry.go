@@ -125,7 +125,7 @@ func (r *Registry) Session(ctx context.Context, p SessionParameters) (*Session, 
 // returned.
 func (r *Registry) Account(ctx context.Context, spec AccountSpec) (*Account, error) {
 	if err := spec.Validate(); err != nil {
-		return nil, err
+		return nil, prefixed("Account", err)
 	}
 	key, err := r.key("account", spec)
 	if err != nil {

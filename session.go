@@ -106,7 +106,7 @@ func NewSession(ctx context.Context, p SessionParameters, optFns ...func(*Sessio
 		opts.IdentityTimeout = 30 * time.Second
 	}
 	if err := p.Validate(); err != nil {
-		return nil, err
+		return nil, prefixed("SessionParameters", err)
 	}
 	logger := opts.Logger
 	if logger == nil {
@@ -194,9 +194,9 @@ func (s *Session) AssumeRoles(ctx context.Context, roles ...AssumeRoleParameters
 	for i, r := range roles {
 		if err := r.Validate(); err != nil {
 			if len(roles) > 1 {
-				return renamed(err, "AssumeRole", fmt.Sprintf("AssumeRoles[%d]", i))
+				return prefixed(fmt.Sprintf("AssumeRoles[%d]", i), err)
 			}
-			return err
+			return prefixed("AssumeRole", err)
 		}
 	}
 	s.mu.Lock()

@@ -25,25 +25,26 @@ type SessionParameters struct {
 	ServiceEndpoints ServiceEndpoints `yaml:"ServiceEndpoints,omitempty" json:"ServiceEndpoints,omitempty"`
 }
 
-// Validate reports the first problem with p, naming the field by its YAML
-// key. It makes no network call.
+// Validate reports the first problem with p as a *ParameterError naming the
+// field by its YAML key (relative to p: "region_name"). It makes no network
+// call.
 func (p SessionParameters) Validate() error {
 	if p.SecretAccessKey != "" && p.AccessKeyID == "" {
-		return fieldErr("SessionParameters.aws_access_key_id", "is required when aws_secret_access_key is set")
+		return fieldErr("aws_access_key_id", "is required when aws_secret_access_key is set")
 	}
 	if p.AccessKeyID != "" && p.SecretAccessKey == "" {
-		return fieldErr("SessionParameters.aws_secret_access_key", "is required when aws_access_key_id is set")
+		return fieldErr("aws_secret_access_key", "is required when aws_access_key_id is set")
 	}
 	if p.SessionToken != "" && p.AccessKeyID == "" {
-		return fieldErr("SessionParameters.aws_session_token", "needs aws_access_key_id and aws_secret_access_key")
+		return fieldErr("aws_session_token", "needs aws_access_key_id and aws_secret_access_key")
 	}
 	if p.AccessKeyID != "" && p.Profile != "" {
-		return fieldErr("SessionParameters.profile_name", "cannot be combined with static keys (aws_access_key_id)")
+		return fieldErr("profile_name", "cannot be combined with static keys (aws_access_key_id)")
 	}
 	if p.Region != "" && !validRegionName(p.Region) {
-		return fieldErr("SessionParameters.region_name", fmt.Sprintf("%q is not a region name", p.Region))
+		return fieldErr("region_name", fmt.Sprintf("%q is not a region name", p.Region))
 	}
-	return p.ServiceEndpoints.validate("SessionParameters.ServiceEndpoints")
+	return p.ServiceEndpoints.validate("ServiceEndpoints")
 }
 
 // String describes p without its secrets.

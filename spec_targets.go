@@ -1,6 +1,8 @@
 package awsaccount
 
 import (
+	"fmt"
+
 	"github.com/awsaccount/awsaccount/ratelimit"
 	"github.com/awsaccount/awsaccount/regions"
 )
@@ -23,19 +25,20 @@ func (s AccountSpec) Roles() []AssumeRoleParameters {
 	return append(roles, s.AssumeRoles...)
 }
 
-// Validate checks the session parameters and every role, naming the field.
+// Validate checks the session parameters and every role, naming the field
+// by its YAML key relative to the Account block ("AssumeRoles[1].RoleArn").
 func (s AccountSpec) Validate() error {
 	if err := s.SessionParameters.Validate(); err != nil {
-		return prefixed("Account", err)
+		return prefixed("SessionParameters", err)
 	}
 	if s.AssumeRole != nil {
 		if err := s.AssumeRole.Validate(); err != nil {
-			return prefixed("Account", err)
+			return prefixed("AssumeRole", err)
 		}
 	}
 	for i, r := range s.AssumeRoles {
 		if err := r.Validate(); err != nil {
-			return prefixed("Account", renamed(err, "AssumeRole", "AssumeRoles["+itoa(i)+"]"))
+			return prefixed(fmt.Sprintf("AssumeRoles[%d]", i), err)
 		}
 	}
 	return nil

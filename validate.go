@@ -24,11 +24,11 @@ const (
 
 func validRegionName(s string) bool { return regionNamePattern.MatchString(s) }
 
-// Validate reports the first problem with r, naming the field by its YAML
-// key under "AssumeRole". It makes no network call and never quotes a
-// secret.
+// Validate reports the first problem with r as a *ParameterError naming the
+// field by its YAML key (relative to r: "DurationSeconds"). It makes no
+// network call and never quotes a secret.
 func (r AssumeRoleParameters) Validate() error {
-	const p = "AssumeRole."
+	const p = ""
 	switch r.Method {
 	case "", MethodAssumeRole, MethodAssumeRoleWithWebIdentity:
 	default:

@@ -55,5 +55,9 @@ type LimitError struct {
 // Error is Path followed by Problem.
 func (e *LimitError) Error() string { return e.Path + " " + e.Problem }
 
+// Field returns Path and Problem: a LimitError is one of the field errors
+// that awsaccount.FieldError describes.
+func (e *LimitError) Field() (path, problem string) { return e.Path, e.Problem }
+
 // Is makes errors.Is(err, ErrInvalidLimit) true.
 func (e *LimitError) Is(target error) bool { return target == ErrInvalidLimit }

@@ -80,3 +80,7 @@ func (e *FilterError) Error() string { return e.Path + ": " + e.Err.Error() }
 
 // Unwrap returns e.Err.
 func (e *FilterError) Unwrap() error { return e.Err }
+
+// Field returns Path and the message of Err: a FilterError is one of the
+// field errors that awsaccount.FieldError describes.
+func (e *FilterError) Field() (path, problem string) { return e.Path, e.Err.Error() }
