@@ -116,33 +116,43 @@ func joinPath(parent, child string) string {
 	return parent + "." + child
 }
 
-// CallError is the error of an API call made through a RegionalAccount's
-// Config: it says which target failed and what to look at. errors.As still
-// reaches the SDK's error beneath it (smithy.APIError, the service's typed
-// errors, retry.MaxAttemptsError), and errors.Is(err, ratelimit.ErrExceeded)
-// holds when the client-side limit refused the call.
+// CallError says which target failed and why: it is the error of an API
+// call made through a RegionalAccount's Config, and of a ForEach function on
+// a target. errors.As still reaches the error beneath it (smithy.APIError,
+// the service's typed errors, retry.MaxAttemptsError, or the function's own
+// error), and errors.Is(err, ratelimit.ErrExceeded) holds when the
+// client-side limit refused the call.
 //
-// The SDK wraps it in a *smithy.OperationError, which names the service and
-// operation in the message; so Error names only the account and region.
+// For an API call the SDK wraps it in a *smithy.OperationError, which names
+// the service and operation in the message; so Error names only the account
+// and region.
 type CallError struct {
 	AccountID string // the account the call acted in, when known
 	Alias     string // the account's first alias, when known
+	// Source names what the account is entered with when AccountID is not
+	// known (the account could not be reached): "profile dev", "role
+	// arn:aws:iam::111122223333:role/x", "access key AKIA****WXYZ" or
+	// "default credentials". Never a secret.
+	Source    string
 	Region    string
-	Service   string // the SDK's service id, e.g. "EC2"
-	Operation string // e.g. "DescribeInstances"
+	Service   string // the SDK's service id, e.g. "EC2", for an API call
+	Operation string // e.g. "DescribeInstances", for an API call
 	Code      string // the API error code, e.g. "AccessDenied", when there is one
 	Hint      string // what to look at, for well-known codes
 	Err       error
 }
 
-// Error names the account (and alias) and region, then the SDK's error and
-// the hint.
+// Error names the account (and alias) and region, then the error beneath
+// and the hint.
 func (e *CallError) Error() string {
 	var b strings.Builder
 	b.WriteString("account ")
-	if e.AccountID != "" {
+	switch {
+	case e.AccountID != "":
 		b.WriteString(e.AccountID)
-	} else {
+	case e.Source != "":
+		b.WriteString("(" + e.Source + ")")
+	default:
 		b.WriteString("(unknown)")
 	}
 	if e.Alias != "" && e.Alias != e.AccountID {
@@ -155,52 +165,72 @@ func (e *CallError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the SDK's error.
+// Unwrap returns the error beneath.
 func (e *CallError) Unwrap() error { return e.Err }
 
 // Hints for well-known failures.
 const (
-	HintAccessDenied = "the principal lacks permission for this action: check its IAM policies, permission boundaries and SCPs"
-	HintNotFound     = "the resource does not exist in this account and region"
-	HintNotEnabled   = "the region may not be enabled for this account (opt-in region), or the credentials are not valid there"
-	HintThrottled    = "AWS throttled the calls: lower the rate limit for this account and region"
-	HintLimitRefusal = "refused by the client-side rate limit (block: false): retry later or set block: true"
-	HintUnreachable  = "the endpoint could not be reached: check ServiceEndpoints, the network and the region name"
+	hintAccessDenied = "the principal lacks permission for this action: check its IAM policies, permission boundaries and SCPs"
+	hintNotFound     = "the resource does not exist in this account and region"
+	hintNotEnabled   = "the region may not be enabled for this account (opt-in region), or the credentials are not valid there"
+	hintThrottled    = "AWS throttled the calls: lower the rate limit for this account and region"
+	hintLimitRefusal = "refused by the client-side rate limit (block: false): retry later or set block: true"
+	hintUnreachable  = "the endpoint could not be reached: check ServiceEndpoints, the network and the region name"
 )
 
 func (r *RegionalAccount) newCallError(service, operation string, err error) *CallError {
 	ce := &CallError{Region: r.region, Service: service, Operation: operation, Err: err}
 	ce.AccountID, ce.Alias = r.account.knownIdentity()
+	if ce.AccountID == "" {
+		ce.Source = r.account.session.source()
+	}
+	ce.Code, ce.Hint = classify(err)
+	return ce
+}
+
+// targetError is the error of a ForEach function on r: err itself when it
+// already names r (a *CallError of one of r's clients), else a *CallError
+// around it.
+func (r *RegionalAccount) targetError(err error) error {
+	var ce *CallError
+	if errors.As(err, &ce) && ce.Region == r.region {
+		if id, _ := r.account.knownIdentity(); id == ce.AccountID {
+			return err
+		}
+	}
+	return r.newCallError("", "", err)
+}
+
+// classify finds the API error code of err and a hint for it.
+func classify(err error) (code, hint string) {
 	var api smithy.APIError
 	switch {
 	case errors.Is(err, ratelimit.ErrExceeded):
-		ce.Code, ce.Hint = "RateLimitExceeded", HintLimitRefusal
+		return "RateLimitExceeded", hintLimitRefusal
 	case errors.As(err, &api):
-		ce.Code = api.ErrorCode()
-		ce.Hint = hintFor(ce.Code)
-	default:
-		var op *net.OpError
-		var dns *net.DNSError
-		if errors.As(err, &op) || errors.As(err, &dns) {
-			ce.Hint = HintUnreachable
-		}
+		return api.ErrorCode(), hintFor(api.ErrorCode())
 	}
-	return ce
+	var op *net.OpError
+	var dns *net.DNSError
+	if errors.As(err, &op) || errors.As(err, &dns) {
+		return "", hintUnreachable
+	}
+	return "", ""
 }
 
 func hintFor(code string) string {
 	switch {
 	case strings.HasPrefix(code, "AccessDenied"), code == "UnauthorizedOperation", code == "AuthorizationError", code == "Forbidden":
-		return HintAccessDenied
+		return hintAccessDenied
 	case strings.HasPrefix(code, "NoSuch"), strings.HasSuffix(code, "NotFound"), strings.HasSuffix(code, "NotFoundException"),
 		strings.Contains(code, ".NotFound"):
-		return HintNotFound
+		return hintNotFound
 	case code == "AuthFailure", code == "InvalidClientTokenId", code == "UnrecognizedClientException", code == "OptInRequired",
 		code == "SignatureDoesNotMatch":
-		return HintNotEnabled
+		return hintNotEnabled
 	case code == "Throttling", code == "ThrottlingException", code == "RequestLimitExceeded", code == "TooManyRequestsException",
 		code == "RequestThrottled", code == "SlowDown", code == "ThrottledException", code == "RequestThrottledException":
-		return HintThrottled
+		return hintThrottled
 	}
 	return ""
 }

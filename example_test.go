@@ -183,7 +183,7 @@ func Example_regionalAccounts() {
 
 	set1 := awsaccount.NewRegionalAccountSet(allRaccts)
 	set1.Add(filter1Raccts)
-	fmt.Println(len(set1.Values()), set1.Len() == allRaccts.Len())
+	fmt.Println(len(set1.Containers()), set1.Len() == allRaccts.Len())
 	set1.Discard(allRaccts)
 	for ra := range set1.All() {
 		fmt.Println(ra.Region())

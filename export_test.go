@@ -2,3 +2,12 @@ package awsaccount
 
 // KeyForTest exposes the Registry's canonical key of a spec to the tests.
 func (r *Registry) KeyForTest(kind string, spec any) (string, error) { return r.key(kind, spec) }
+
+// The hints, for tests that check which one a CallError carries.
+const (
+	HintAccessDenied = hintAccessDenied
+	HintNotFound     = hintNotFound
+	HintNotEnabled   = hintNotEnabled
+	HintLimitRefusal = hintLimitRefusal
+	HintUnreachable  = hintUnreachable
+)

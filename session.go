@@ -417,6 +417,21 @@ func (s *Session) String() string {
 // GoString is String: %#v must not print secrets either.
 func (s *Session) GoString() string { return s.String() }
 
+// source names what the session's top layer is entered with, for errors
+// about an account whose id is not known: never a secret.
+func (s *Session) source() string {
+	if l := s.top.Load(); l.role != nil {
+		return "role " + l.role.RoleArn
+	}
+	switch p := s.params; {
+	case p.AccessKeyID != "":
+		return "access key " + maskKeyID(p.AccessKeyID)
+	case p.Profile != "":
+		return "profile " + p.Profile
+	}
+	return "default credentials"
+}
+
 // LogValue logs the session as String does.
 func (s *Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
 

@@ -70,7 +70,7 @@ YourApp:
 		fmt.Println(err)
 		return
 	}
-	for i, c := range set.Values() {
+	for i, c := range set.Containers() {
 		l := c.Spec().RateLimit
 		fmt.Printf("container %d: %v, %d per %v\n", i+1, c.Keys(), l.MaxCount, l.Interval)
 	}

@@ -95,7 +95,7 @@ func TestSeedExample1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	containers := set.Values()
+	containers := set.Containers()
 	if len(containers) != 2 {
 		t.Fatalf("%d containers", len(containers))
 	}
@@ -128,7 +128,7 @@ func TestSeedExample1(t *testing.T) {
 	// The same file, asked again, gives the same objects: the registry
 	// caches by spec.
 	again, err := f.RegionalAccountSet(ctx, "YourApp.RegionalAccountSet", registryFor(config.WithBaseEndpoint(moto.URL())))
-	if err != nil || len(again.Values()) != 2 {
+	if err != nil || len(again.Containers()) != 2 {
 		t.Fatalf("again: %v", err)
 	}
 }
@@ -174,7 +174,7 @@ func TestSeedExample2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	containers := set.Values()
+	containers := set.Containers()
 	if len(containers) != 1 || !containers[0].Contains("us-east-1") {
 		t.Fatalf("containers %v", containers)
 	}

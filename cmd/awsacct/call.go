@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -118,49 +117,27 @@ func (cmd *callCommand) run(ctx context.Context, c *cli) error {
 	prog := newProgress(c.stderr, len(targets), !c.common.noProgress && c.isTerminal(c.stderr))
 	defer prog.stop()
 
-	index := make(map[*awsaccount.RegionalAccount]int, len(targets))
-	for i, ra := range targets {
-		index[ra] = i
-	}
-	// Records are printed in target order as soon as every earlier target
-	// is done (jsonl streams; json and table print at the end).
-	records := make([]*callRecord, len(targets))
-	ready := make([]bool, len(targets))
-	var (
-		mu       sync.Mutex
-		next     int
-		failed   int
-		writeErr error
-	)
-	flush := func() {
-		for next < len(ready) && ready[next] {
-			if rec := records[next]; rec != nil && writeErr == nil {
-				writeErr = out.write(rec)
-			}
-			next++
-		}
-	}
-	awsaccount.ForEachTarget(ctx, targets, func(ctx context.Context, ra *awsaccount.RegionalAccount) (struct{}, error) {
-		start := time.Now()
-		val, err := cmd.callOne(ctx, ra)
-		rec := cmd.record(ra, info, val, time.Since(start), err)
-		mu.Lock()
-		records[index[ra]] = rec
-		mu.Unlock()
-		return struct{}{}, err
+	// ForEach yields in target order as soon as every earlier target is
+	// done: jsonl streams; json and table print at the end.
+	var failed int
+	var writeErr error
+	results := awsaccount.ForEach(ctx, set, func(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
+		return cmd.callOne(ctx, ra)
 	}, func(o *awsaccount.ForEachOptions) {
 		o.Concurrency = cmd.concurrency
-		o.OnResult = func(i, done, total int, err error) {
-			prog.update(done, err != nil)
-			mu.Lock()
-			defer mu.Unlock()
-			ready[i] = true
-			if err != nil && records[i] != nil {
-				failed++
-			}
-			flush()
-		}
+		o.OnResult = func(_, done, _ int, err error) { prog.update(done, err != nil) }
 	})
+	for _, r := range results {
+		if r.Err != nil && r.Err == ctx.Err() {
+			continue // never started: interrupted
+		}
+		if r.Err != nil {
+			failed++
+		}
+		if writeErr == nil {
+			writeErr = out.write(cmd.record(r.Target, info, r.Value, r.Duration, r.Err))
+		}
+	}
 	prog.stop()
 	if writeErr != nil {
 		return writeErr

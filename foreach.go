@@ -1,0 +1,152 @@
+package awsaccount
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultConcurrency is how many targets ForEach works on at once unless
+// told otherwise.
+const DefaultConcurrency = 8
+
+// ForEachOptions tune ForEach.
+type ForEachOptions struct {
+	// Concurrency is the most targets worked on at once. Default
+	// DefaultConcurrency.
+	Concurrency int
+	// OnResult, if set, is called as each target finishes or is skipped,
+	// in the order they finish (from the worker goroutines, one call at a
+	// time), with the target's index, how many are done, the total, and
+	// the target's error. It suits a progress display; the results
+	// themselves come from the iterator, in target order.
+	OnResult func(index, done, total int, err error)
+}
+
+// Result is the outcome of fn on one target.
+type Result[T any] struct {
+	Target *RegionalAccount
+	Value  T
+	// Err is a *CallError naming the target when fn failed (errors.As
+	// reaches fn's own error beneath), and ctx.Err() when the target was
+	// never started because ctx was done.
+	Err      error
+	Duration time.Duration
+}
+
+// ForEach runs fn on every target of s (in the order of s.Targets()), at
+// most ForEachOptions.Concurrency at once, and yields one Result per target
+// with its index, in target order, as soon as it and every earlier one are
+// done: a consumer sees the first results while later targets still run,
+// and memory holds only the results not yet yielded.
+//
+//	for i, r := range awsaccount.ForEach(ctx, set, describeVpcs) {
+//		if r.Err != nil { ... } // a *CallError naming account and region
+//	}
+//
+// The work starts when the iterator is ranged over, and each range runs it
+// anew. A failing target does not stop the others; a panic in fn becomes
+// that target's error. Cancelling ctx stops starting new targets (their
+// Result.Err is ctx.Err()) and is passed to the running ones. Breaking out
+// of the loop cancels the targets still running and waits for them, so no
+// goroutine outlives the loop. Rate limits apply as always, through the
+// clients fn builds from each target.
+func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.Context, *RegionalAccount) (T, error), optFns ...func(*ForEachOptions)) iter.Seq2[int, Result[T]] {
+	opts := ForEachOptions{Concurrency: DefaultConcurrency}
+	for _, f := range optFns {
+		f(&opts)
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	return func(yield func(int, Result[T]) bool) {
+		targets := s.Targets()
+		run := &fanOut[T]{targets: targets, fn: fn, opts: opts, results: make([]Result[T], len(targets)),
+			finished: make(chan int, len(targets))}
+		run.run(ctx, yield)
+	}
+}
+
+// fanOut is one run of ForEach.
+type fanOut[T any] struct {
+	targets  []*RegionalAccount
+	fn       func(context.Context, *RegionalAccount) (T, error)
+	opts     ForEachOptions
+	results  []Result[T] // slot i is written by one worker, then read by the consumer after <-finished
+	finished chan int    // indexes of finished slots; buffered for all of them
+	next     atomic.Int64
+
+	mu   sync.Mutex // serializes OnResult
+	done int        // requires mu
+}
+
+func (f *fanOut[T]) run(ctx context.Context, yield func(int, Result[T]) bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	for range min(f.opts.Concurrency, len(f.targets)) {
+		wg.Go(func() { f.work(ctx) })
+	}
+	// Yield in target order: slots finish in any order; ready marks them
+	// until every earlier one is out.
+	ready := make([]bool, len(f.targets))
+	next := 0
+	for range len(f.targets) {
+		ready[<-f.finished] = true
+		for next < len(ready) && ready[next] {
+			r := f.results[next]
+			f.results[next] = Result[T]{} // let the value go once yielded
+			if !yield(next, r) {
+				return
+			}
+			next++
+		}
+	}
+}
+
+// work runs targets, taking them in order, until none is left.
+func (f *fanOut[T]) work(ctx context.Context) {
+	for {
+		i := int(f.next.Add(1) - 1)
+		if i >= len(f.targets) {
+			return
+		}
+		ra := f.targets[i]
+		r := Result[T]{Target: ra}
+		if err := ctx.Err(); err != nil {
+			r.Err = err
+		} else {
+			start := time.Now()
+			r.Value, r.Err = f.call(ctx, ra)
+			r.Duration = time.Since(start)
+			if r.Err != nil {
+				r.Err = ra.targetError(r.Err)
+			}
+		}
+		f.results[i] = r
+		if f.opts.OnResult != nil {
+			f.mu.Lock()
+			f.done++
+			f.opts.OnResult(i, f.done, len(f.targets), r.Err)
+			f.mu.Unlock()
+		}
+		f.finished <- i
+	}
+}
+
+// call runs fn on one target; a panic becomes its error.
+func (f *fanOut[T]) call(ctx context.Context, ra *RegionalAccount) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("awsaccount: panic in ForEach's function (a bug; please report it): %v\n%s", p, debug.Stack())
+		}
+	}()
+	return f.fn(ctx, ra)
+}
