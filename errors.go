@@ -204,9 +204,16 @@ func (r *RegionalAccount) targetError(err error) error {
 // classify finds the API error code of err and a hint for it.
 func classify(err error) (code, hint string) {
 	var api smithy.APIError
+	var role *roleError
 	switch {
 	case errors.Is(err, ratelimit.ErrExceeded):
 		return "RateLimitExceeded", hintLimitRefusal
+	case errors.As(err, &role):
+		code = "AssumeRoleFailed"
+		if errors.As(role.err, &api) {
+			code = api.ErrorCode()
+		}
+		return code, "the role " + role.roleArn + " could not be assumed: check its trust policy, the caller's sts:AssumeRole permission and the account id"
 	case errors.As(err, &api):
 		return api.ErrorCode(), hintFor(api.ErrorCode())
 	}

@@ -11,3 +11,6 @@ const (
 	HintLimitRefusal = hintLimitRefusal
 	HintUnreachable  = hintUnreachable
 )
+
+// Depth is the number of assumed roles on the stack (0 at the base).
+func (s *Session) Depth() int { return s.top.Load().depth }

@@ -64,6 +64,7 @@ func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.
 		opts.Concurrency = DefaultConcurrency
 	}
 	return func(yield func(int, Result[T]) bool) {
+		s.refreshStale(ctx)
 		targets := s.Targets()
 		run := &fanOut[T]{targets: targets, fn: fn, opts: opts, results: make([]Result[T], len(targets)),
 			finished: make(chan int, len(targets))}

@@ -3,6 +3,7 @@ package awsaccount
 import (
 	"cmp"
 	"context"
+	"errors"
 		"fmt"
 	"iter"
 	"slices"
@@ -18,7 +19,15 @@ import (
 // A RegionalAccountSet is safe for concurrent use by multiple goroutines.
 type RegionalAccountSet struct {
 	mu         sync.Mutex
-	containers []*RegionalAccounts // in the order added; guarded by mu
+	containers []*RegionalAccounts // in the order added; requires mu
+	cache      *targetList         // Targets as last computed; requires mu
+}
+
+// targetList is a computed Targets with what it was computed from.
+type targetList struct {
+	containers []*RegionalAccounts
+	views      []*regionView // the contents of each container then
+	targets    []*RegionalAccount
 }
 
 // NewRegionalAccountSet returns a set of the given containers.
@@ -31,20 +40,39 @@ func NewRegionalAccountSet(containers ...*RegionalAccounts) *RegionalAccountSet 
 }
 
 // RegionalAccountSet builds a set from several container specs (the seed's
-// regional_account_set_factory). The set itself is not cached; its
-// containers and targets are. It fails, naming the spec, if any container
+// regional_account_set_factory), a few at a time. The set itself is not
+// cached; its containers and targets are. It fails, naming the spec
+// ("RegionalAccountSet[1].RegionalAccounts.Filter..."), if any container
 // cannot be built.
 func (r *Registry) RegionalAccountSet(ctx context.Context, specs ...RegionalAccountsSpec) (*RegionalAccountSet, error) {
-	set := &RegionalAccountSet{}
+	containers := make([]*RegionalAccounts, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, buildConcurrency)
 	for i, spec := range specs {
-		c, err := r.RegionalAccounts(ctx, spec)
-		if err != nil {
-			return nil, prefixed(fmt.Sprintf("RegionalAccountSet[%d].RegionalAccounts", i), err)
-		}
-		set.Add(c)
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			containers[i], errs[i] = r.RegionalAccounts(ctx, spec)
+		})
 	}
-	return set, nil
+	wg.Wait()
+	for i, err := range errs {
+		var fe FieldError
+		switch {
+		case err == nil:
+		case errors.As(err, &fe):
+			return nil, prefixed(fmt.Sprintf("RegionalAccountSet[%d].RegionalAccounts", i), err)
+		default:
+			return nil, fmt.Errorf("RegionalAccountSet[%d].RegionalAccounts: %w", i, err)
+		}
+	}
+	return NewRegionalAccountSet(containers...), nil
 }
+
+// buildConcurrency bounds the containers built at once: most builds are
+// arithmetic, but RegionSource "account" asks each account for its regions.
+const buildConcurrency = 16
 
 // Add adds a container; adding one already in the set does nothing.
 func (s *RegionalAccountSet) Add(c *RegionalAccounts) {
@@ -74,27 +102,51 @@ func (s *RegionalAccountSet) Containers() []*RegionalAccounts {
 
 // Targets returns every distinct target, ordered by account (in the order
 // its first container was added), then region. The order depends on nothing
-// but the set's contents, and needs no API call.
+// but the set's contents, and needs no API call. The list is computed again
+// only when the set or a container's contents changed; the slice is the
+// caller's to read, not to modify.
 func (s *RegionalAccountSet) Targets() []*RegionalAccount {
-	containers := s.Containers()
+	s.mu.Lock()
+	containers, cache := s.containers, s.cache
+	s.mu.Unlock()
+	views := make([]*regionView, len(containers))
+	for i, c := range containers {
+		views[i] = c.current()
+	}
+	if cache != nil && slices.Equal(cache.containers, containers) && slices.Equal(cache.views, views) {
+		return cache.targets
+	}
+	list := &targetList{containers: containers, views: views, targets: targetsOf(containers, views)}
+	s.mu.Lock()
+	s.cache = list
+	s.mu.Unlock()
+	return list.targets
+}
+
+// targetsOf lists the distinct targets of the containers, by account, then
+// region.
+func targetsOf(containers []*RegionalAccounts, views []*regionView) []*RegionalAccount {
 	byAccount := map[*Account]int{}
 	var groups [][]*RegionalAccount
 	seen := map[*RegionalAccount]bool{}
-	for _, c := range containers {
+	n := 0
+	for i, c := range containers {
 		g, ok := byAccount[c.account]
 		if !ok {
 			g = len(groups)
 			byAccount[c.account] = g
 			groups = append(groups, nil)
 		}
-		for _, ra := range c.Values() {
-			if !seen[ra] {
+		v := views[i]
+		for _, k := range v.keys {
+			if ra := v.targets[k]; !seen[ra] {
 				seen[ra] = true
 				groups[g] = append(groups[g], ra)
+				n++
 			}
 		}
 	}
-	var out []*RegionalAccount
+	out := make([]*RegionalAccount, 0, n)
 	for _, g := range groups {
 		slices.SortStableFunc(g, func(a, b *RegionalAccount) int { return cmp.Compare(a.region, b.region) })
 		out = append(out, g...)
@@ -117,3 +169,21 @@ func (s *RegionalAccountSet) All() iter.Seq[*RegionalAccount] {
 // Len is the number of distinct targets.
 func (s *RegionalAccountSet) Len() int { return len(s.Targets()) }
 
+// refreshStale asks the containers whose region list comes from their
+// account and is older than RegistryOptions.RegionTTL for it again, a few
+// at a time.
+func (s *RegionalAccountSet) refreshStale(ctx context.Context) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, buildConcurrency)
+	for _, c := range s.Containers() {
+		if c.spec.RegionSource != regionSourceAccount {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			c.refreshIfStale(ctx)
+		})
+	}
+	wg.Wait()
+}

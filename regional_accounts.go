@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,39 +15,43 @@ import (
 	"github.com/awsaccount/awsaccount/regions"
 )
 
-// DefaultRegionTTL is how long a RegionalAccounts with RegionSource
-// "account" trusts the account's list of enabled regions.
-const DefaultRegionTTL = 15 * time.Minute
+// Region sources of RegionalAccountsSpec.RegionSource.
+const (
+	regionSourceStatic  = "static"
+	regionSourceAccount = "account"
+)
 
-// RegionalAccountsOptions tune a RegionalAccounts container.
-type RegionalAccountsOptions struct {
-	// RegionTTL for RegionSource "account". Default DefaultRegionTTL.
-	RegionTTL time.Duration
-	// Clock returns the current time (for the TTL). Default time.Now.
-	Clock func() time.Time
-}
+// defaultRegionTTL is how long a RegionalAccounts with RegionSource
+// "account" trusts the account's list of enabled regions.
+const defaultRegionTTL = 15 * time.Minute
 
 // RegionalAccounts is a read-only, goroutine-safe map region →
 // *RegionalAccount over one account, whose keys are chosen by a filter over
 // partitions and regions (the seed's container). Its filter can be changed
-// in place (Include, Exclude, SetIncludeNonRegional); the change shows on
-// the next read. It cannot be replaced: a container is its spec.
+// in place (Include, Exclude, UpdateFilter); the change shows on the next
+// read. It cannot be replaced: a container is its spec.
+//
+// Readers (Get, Contains, Keys, Values, Len, All) read the contents built by
+// the last change, without a lock and without any network call. With
+// RegionSource "account" the region list comes from the account; it is
+// fetched when the container is built and again by Refresh, and by ForEach
+// when it is older than RegistryOptions.RegionTTL.
 //
 // Its RegionalAccounts come from the Registry that built it, so two
 // containers over the same account, region and limit hold the same
 // *RegionalAccount and share its limiter.
 type RegionalAccounts struct {
 	registry *Registry
-	spec     RegionalAccountsSpec // as built; spec.Filter is not read after construction
+	spec     *RegionalAccountsSpec // as built; its Filter is not read after construction
 	account  *Account
-	opts     RegionalAccountsOptions
+
+	view atomic.Pointer[regionView] // the current contents; never nil once built
 
 	mu        sync.Mutex
-	filter    regions.Filter      // guarded by mu
-	version   uint64              // bumped by each filter change; guarded by mu
-	view      *regionView         // resolved contents for version; guarded by mu
-	available map[string][]string // partition → enabled regions (RegionSource account); guarded by mu
-	fetchedAt time.Time           // of available; guarded by mu
+	filter    regions.Filter      // requires mu, like all below
+	version   uint64              // bumped by each change of filter or available
+	available map[string][]string // partition → enabled regions (RegionSource account)
+	fetchedAt time.Time           // of available
 }
 
 // regionView is an immutable resolution of the filter.
@@ -54,33 +59,19 @@ type regionView struct {
 	version uint64
 	keys    []string // sorted
 	targets map[string]*RegionalAccount
-	err     error
 }
 
 // RegionalAccounts returns the container for spec (the seed's
 // regional_accounts_factory), building it on first request. Its filter is
-// validated now: an unknown partition or region is an error naming it.
-// optFns apply when the container is first built; a later request for the
-// same spec returns that container as it was built.
-func (r *Registry) RegionalAccounts(ctx context.Context, spec RegionalAccountsSpec, optFns ...func(*RegionalAccountsOptions)) (*RegionalAccounts, error) {
+// validated now: an unknown partition or region is an error naming it. With
+// RegionSource "account" it asks the account for its regions (one EC2
+// DescribeRegions call); otherwise it makes no network call.
+func (r *Registry) RegionalAccounts(ctx context.Context, spec RegionalAccountsSpec) (*RegionalAccounts, error) {
 	if spec.Service == "" {
 		spec.Service = regions.DefaultService
 	}
-	switch spec.RegionSource {
-	case "", RegionSourceStatic, RegionSourceAccount:
-	default:
-		return nil, fieldErr("RegionSource", fmt.Sprintf("unknown source %q (want %s or %s)", spec.RegionSource, RegionSourceStatic, RegionSourceAccount))
-	}
-	if err := spec.Filter.Validate(); err != nil {
-		return nil, prefixed("Filter", err)
-	}
-	if err := validateLimits(spec.RateLimit, spec.APILimits); err != nil {
+	if err := spec.validate(); err != nil {
 		return nil, err
-	}
-	for _, k := range sortedKeys(spec.RateLimitRegionSpec) {
-		if err := spec.RateLimitRegionSpec[k].Limit.Validate(); err != nil {
-			return nil, prefixed("RateLimitRegionSpec."+k, err)
-		}
 	}
 	key, err := r.key("regional-accounts", spec)
 	if err != nil {
@@ -91,20 +82,11 @@ func (r *Registry) RegionalAccounts(ctx context.Context, spec RegionalAccountsSp
 		if err != nil {
 			return nil, err
 		}
-		opts := RegionalAccountsOptions{RegionTTL: DefaultRegionTTL, Clock: time.Now}
-		for _, fn := range optFns {
-			fn(&opts)
+		c := &RegionalAccounts{registry: r, spec: &spec, account: a, filter: spec.Filter.Clone()}
+		if spec.RegionSource == regionSourceAccount {
+			return c, c.Refresh(ctx) // builds the view
 		}
-		c := &RegionalAccounts{registry: r, spec: spec, account: a, opts: opts, filter: spec.Filter.Clone()}
-		if spec.RegionSource == RegionSourceAccount {
-			if err := c.Refresh(ctx); err != nil {
-				return nil, err
-			}
-		}
-		if v := c.resolve(ctx); v.err != nil {
-			return nil, v.err
-		}
-		return c, nil
+		return c, c.rebuild(ctx)
 	})
 	if err != nil {
 		return nil, err
@@ -112,11 +94,32 @@ func (r *Registry) RegionalAccounts(ctx context.Context, spec RegionalAccountsSp
 	return v.(*RegionalAccounts), nil
 }
 
+// validate checks what the registry checks before building a container.
+func (spec RegionalAccountsSpec) validate() error {
+	switch spec.RegionSource {
+	case "", regionSourceStatic, regionSourceAccount:
+	default:
+		return fieldErr("RegionSource", fmt.Sprintf("unknown source %q (want %s or %s)", spec.RegionSource, regionSourceStatic, regionSourceAccount))
+	}
+	if err := spec.Filter.Validate(); err != nil {
+		return prefixed("Filter", err)
+	}
+	if err := validateLimits(spec.RateLimit, spec.APILimits); err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(spec.RateLimitRegionSpec) {
+		if err := spec.RateLimitRegionSpec[k].Limit.Validate(); err != nil {
+			return prefixed("RateLimitRegionSpec."+k, err)
+		}
+	}
+	return nil
+}
+
 // Account is the account of every target in the container.
 func (c *RegionalAccounts) Account() *Account { return c.account }
 
 // Spec returns the spec the container was built from (its filter as built).
-func (c *RegionalAccounts) Spec() RegionalAccountsSpec { return c.spec }
+func (c *RegionalAccounts) Spec() RegionalAccountsSpec { return *c.spec }
 
 // Filter returns a copy of the current filter.
 func (c *RegionalAccounts) Filter() regions.Filter {
@@ -126,9 +129,9 @@ func (c *RegionalAccounts) Filter() regions.Filter {
 }
 
 // Include adds regions (names or glob patterns) to the include list of a
-// partition. The change is validated first and not applied when invalid.
+// partition. It is shorthand for an UpdateFilter that appends them.
 func (c *RegionalAccounts) Include(partition string, names ...string) error {
-	return c.mutate(func(f *regions.Filter) {
+	return c.UpdateFilter(func(f *regions.Filter) {
 		p := partitionOf(f, partition)
 		p.Regions.Include = append(p.Regions.Include, names...)
 		f.Partitions[partition] = p
@@ -136,69 +139,50 @@ func (c *RegionalAccounts) Include(partition string, names ...string) error {
 }
 
 // Exclude adds regions (names or glob patterns) to the exclude list of a
-// partition.
+// partition. It is shorthand for an UpdateFilter that appends them.
 func (c *RegionalAccounts) Exclude(partition string, names ...string) error {
-	return c.mutate(func(f *regions.Filter) {
+	return c.UpdateFilter(func(f *regions.Filter) {
 		p := partitionOf(f, partition)
 		p.Regions.Exclude = append(p.Regions.Exclude, names...)
 		f.Partitions[partition] = p
 	})
 }
 
-// RemoveInclude removes names from the include list of a partition.
-func (c *RegionalAccounts) RemoveInclude(partition string, names ...string) error {
-	return c.mutate(func(f *regions.Filter) {
-		p := partitionOf(f, partition)
-		p.Regions.Include = slices.DeleteFunc(p.Regions.Include, func(s string) bool { return slices.Contains(names, s) })
-		f.Partitions[partition] = p
-	})
-}
-
-// RemoveExclude removes names from the exclude list of a partition.
-func (c *RegionalAccounts) RemoveExclude(partition string, names ...string) error {
-	return c.mutate(func(f *regions.Filter) {
-		p := partitionOf(f, partition)
-		p.Regions.Exclude = slices.DeleteFunc(p.Regions.Exclude, func(s string) bool { return slices.Contains(names, s) })
-		f.Partitions[partition] = p
-	})
-}
-
-// SetIncludeNonRegional sets IncludeNonRegional for a partition.
-func (c *RegionalAccounts) SetIncludeNonRegional(partition string, include bool) error {
-	return c.mutate(func(f *regions.Filter) {
-		p := partitionOf(f, partition)
-		p.IncludeNonRegional = include
-		f.Partitions[partition] = p
-	})
-}
-
-// partitionOf returns the filter of a partition, making the filter's
-// implicit default (aws, everything) explicit first.
-func partitionOf(f *regions.Filter, partition string) regions.PartitionFilter {
-	if f.Partitions == nil {
-		f.Partitions = map[string]regions.PartitionFilter{regions.DefaultPartition: {}}
-	}
-	return f.Partitions[partition]
-}
-
-func (c *RegionalAccounts) mutate(change func(*regions.Filter)) error {
+// UpdateFilter changes the container's filter in place: change is given a
+// copy of it (with the implicit default, {aws: {}}, made explicit), which
+// is validated and then becomes the filter. An invalid result is refused,
+// as a *ParameterError under "Filter", and changes nothing. The contents
+// are rebuilt before UpdateFilter returns; it makes no network call.
+func (c *RegionalAccounts) UpdateFilter(change func(*regions.Filter)) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	next := c.filter.Clone()
+	if next.Partitions == nil {
+		next.Partitions = map[string]regions.PartitionFilter{regions.DefaultPartition: {}}
+	}
 	change(&next)
 	if err := next.Validate(); err != nil {
+		c.mu.Unlock()
 		return prefixed("Filter", err)
 	}
 	c.filter = next
 	c.version++
-	return nil
+	c.mu.Unlock()
+	return c.rebuild(context.Background()) // no I/O: targets are built without any
+}
+
+// partitionOf returns the filter of a partition.
+func partitionOf(f *regions.Filter, partition string) regions.PartitionFilter {
+	if f.Partitions == nil {
+		f.Partitions = map[string]regions.PartitionFilter{}
+	}
+	return f.Partitions[partition]
 }
 
 // Refresh asks the account which regions are enabled (EC2 DescribeRegions),
-// for RegionSource "account". Reads call it themselves when the list is
-// older than RegionTTL.
+// for RegionSource "account", and rebuilds the contents. It does nothing for
+// other sources.
 func (c *RegionalAccounts) Refresh(ctx context.Context) error {
-	if c.spec.RegionSource != RegionSourceAccount {
+	if c.spec.RegionSource != regionSourceAccount {
 		return nil
 	}
 	cfg := c.account.session.ConfigFor(c.homeRegion())
@@ -209,17 +193,31 @@ func (c *RegionalAccounts) Refresh(ctx context.Context) error {
 	avail := map[string][]string{}
 	for _, reg := range out.Regions {
 		name := aws.ToString(reg.RegionName)
-		p, ok := regions.PartitionOf(name)
-		if !ok {
-			continue
+		if p, ok := regions.PartitionOf(name); ok {
+			avail[p] = append(avail[p], name)
 		}
-		avail[p] = append(avail[p], name)
 	}
 	c.mu.Lock()
-	c.available, c.fetchedAt = avail, c.opts.Clock()
+	c.available, c.fetchedAt = avail, c.registry.opts.Clock()
 	c.version++
 	c.mu.Unlock()
-	return nil
+	return c.rebuild(ctx)
+}
+
+// refreshIfStale refreshes a region list older than RegionTTL. A failure
+// keeps the old list, and is logged.
+func (c *RegionalAccounts) refreshIfStale(ctx context.Context) {
+	if c.spec.RegionSource != regionSourceAccount {
+		return
+	}
+	c.mu.Lock()
+	stale := c.registry.opts.Clock().Sub(c.fetchedAt) > c.registry.opts.RegionTTL
+	c.mu.Unlock()
+	if stale {
+		if err := c.Refresh(ctx); err != nil {
+			c.account.session.log.Warn("awsaccount: keeping the old region list", "error", err)
+		}
+	}
 }
 
 // homeRegion is where DescribeRegions is asked: the session's region, else
@@ -231,61 +229,47 @@ func (c *RegionalAccounts) homeRegion() string {
 	return DefaultRegion
 }
 
-// current returns the resolution of the current filter.
-func (c *RegionalAccounts) current() *regionView {
-	return c.resolve(context.Background())
-}
-
-func (c *RegionalAccounts) resolve(ctx context.Context) *regionView {
+// rebuild resolves the filter into a new view: the names under the lock
+// (arithmetic on tables), the targets after releasing it (the registry's
+// builders, which make no network call either), and the result published
+// only if no change came in between.
+func (c *RegionalAccounts) rebuild(ctx context.Context) error {
 	c.mu.Lock()
-	stale := c.spec.RegionSource == RegionSourceAccount && c.opts.Clock().Sub(c.fetchedAt) > c.opts.RegionTTL
-	c.mu.Unlock()
-	if stale {
-		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := c.Refresh(rctx)
-		cancel()
-		if err != nil {
-			c.account.session.log.Warn("awsaccount: keeping the old region list", "error", err)
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.view != nil && c.view.version == c.version {
-		return c.view
-	}
-	v := &regionView{version: c.version}
+	version := c.version
 	var names []string
-	if c.spec.RegionSource == RegionSourceAccount {
+	var err error
+	if c.spec.RegionSource == regionSourceAccount {
 		avail := c.available
-		names, v.err = c.filter.Select(c.spec.Service, func(p string) ([]string, error) { return avail[p], nil })
+		names, err = c.filter.Select(c.spec.Service, func(p string) ([]string, error) { return avail[p], nil })
 	} else {
-		names, v.err = c.filter.Regions(c.spec.Service)
+		names, err = c.filter.Regions(c.spec.Service)
 	}
-	if v.err == nil {
-		v.keys = names
-		v.targets = make(map[string]*RegionalAccount, len(names))
-		for _, name := range names {
-			ra, err := c.target(ctx, name)
-			if err != nil {
-				v.err = err
-				break
-			}
-			v.targets[name] = ra
+	c.mu.Unlock()
+	if err != nil {
+		return prefixed("Filter", err)
+	}
+	v := &regionView{version: version, keys: names, targets: make(map[string]*RegionalAccount, len(names))}
+	for _, name := range names {
+		ra, err := c.target(ctx, name)
+		if err != nil {
+			return err
+		}
+		v.targets[name] = ra
+	}
+	// Publish unless a newer view is out already (a later change rebuilt
+	// first).
+	for {
+		old := c.view.Load()
+		if old != nil && old.version >= version {
+			return nil
+		}
+		if c.view.CompareAndSwap(old, v) {
+			return nil
 		}
 	}
-	if v.err != nil {
-		// Keep serving the last good view; report the error to whoever built.
-		if c.view != nil {
-			return &regionView{version: c.view.version, keys: c.view.keys, targets: c.view.targets, err: v.err}
-		}
-		return v
-	}
-	c.view = v
-	return v
 }
 
 // target returns the RegionalAccount for one region from the registry.
-// Requires c.mu held; makes no network call.
 func (c *RegionalAccounts) target(ctx context.Context, region string) (*RegionalAccount, error) {
 	limit := c.spec.RateLimit
 	if l, ok := c.spec.RateLimitRegionSpec[region]; ok {
@@ -294,6 +278,14 @@ func (c *RegionalAccounts) target(ctx context.Context, region string) (*Regional
 	return c.registry.regionalAccount(ctx, c.account, RegionalAccountSpec{
 		RateLimit: limit, Account: c.spec.Account, Region: region, APILimits: c.spec.APILimits,
 	})
+}
+
+// current returns the contents; a container that failed to build has none.
+func (c *RegionalAccounts) current() *regionView {
+	if v := c.view.Load(); v != nil {
+		return v
+	}
+	return &regionView{}
 }
 
 // Get returns the target for region and whether the container holds it.

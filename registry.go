@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
@@ -27,6 +28,12 @@ type RegistryOptions struct {
 	Backends map[string]BackendFactory
 	// Logger for the registry's own records. Default: discard.
 	Logger *slog.Logger
+	// RegionTTL is how long a RegionalAccounts with RegionSource
+	// "account" trusts the account's list of enabled regions. Default 15
+	// minutes.
+	RegionTTL time.Duration
+	// Clock returns the current time (for RegionTTL). Default time.Now.
+	Clock func() time.Time
 }
 
 // BackendFactory builds the store of one limit. key names what the limit
@@ -42,8 +49,10 @@ type BackendFactory func(ctx context.Context, spec BackendSpec, key string) (rat
 // A Registry is safe for concurrent use by multiple goroutines. Objects are
 // kept for the registry's lifetime.
 type Registry struct {
-	opts RegistryOptions
-	salt []byte // keys secrets' hashes; random per registry
+	opts        RegistryOptions
+	sessionOpts SessionOptions // opts.SessionOptions applied
+	sessionErr  error          // of applying them; reported by every build
+	salt        []byte         // keys secrets' hashes; random per registry
 
 	mu    sync.Mutex
 	cells map[string]*cell // kind + canonical key → object; guarded by mu
@@ -69,9 +78,32 @@ func NewRegistry(optFns ...func(*RegistryOptions)) *Registry {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.RegionTTL <= 0 {
+		opts.RegionTTL = defaultRegionTTL
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
 	salt := make([]byte, 32)
 	_, _ = rand.Read(salt)
-	return &Registry{opts: opts, salt: salt, cells: make(map[string]*cell)}
+	r := &Registry{opts: opts, salt: salt, cells: make(map[string]*cell)}
+	r.sessionOpts, r.sessionErr = resolveSessionOptions(opts.SessionOptions)
+	return r
+}
+
+// shared returns what the registry's sessions share (the SDK configuration
+// loaded once per registry, one HTTP client), loading it on first use.
+func (r *Registry) shared(ctx context.Context) (*sharedConfig, error) {
+	v, err := r.get(ctx, "shared-config", func(ctx context.Context) (any, error) {
+		if r.sessionErr != nil {
+			return nil, r.sessionErr
+		}
+		return newSharedConfig(ctx, r.sessionOpts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*sharedConfig), nil
 }
 
 // get returns the object under key, building it with build once. A failed
@@ -110,7 +142,11 @@ func (r *Registry) Session(ctx context.Context, p SessionParameters) (*Session, 
 		return nil, err
 	}
 	v, err := r.get(ctx, key, func(ctx context.Context) (any, error) {
-		return NewSession(ctx, p, r.opts.SessionOptions...)
+		sh, err := r.shared(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return newSession(ctx, p, r.sessionOpts, sh)
 	})
 	if err != nil {
 		return nil, err
@@ -120,9 +156,17 @@ func (r *Registry) Session(ctx context.Context, p SessionParameters) (*Session, 
 
 // Account returns the Account for spec. An account without roles uses the
 // registry's Session for its SessionParameters; an account with roles gets a
-// session of its own (a role stack must not be shared by accounts that
-// assume different roles), on which the roles are assumed before it is
-// returned.
+// session of its own over that one's base (a role stack must not be shared
+// by accounts that assume different roles, but the SDK configuration and
+// HTTP client are).
+//
+// The roles are assumed lazily: building an account makes no network call,
+// and its first request assumes them, once, however many targets of the
+// account start at once (the credential cache of each layer is a
+// singleflight). A role that cannot be assumed fails the requests of that
+// account's targets, each with a *CallError naming the role. So a fleet of
+// accounts is built at once, and each account is entered by the fan-out
+// that uses it.
 func (r *Registry) Account(ctx context.Context, spec AccountSpec) (*Account, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, prefixed("Account", err)
@@ -132,19 +176,16 @@ func (r *Registry) Account(ctx context.Context, spec AccountSpec) (*Account, err
 		return nil, err
 	}
 	v, err := r.get(ctx, key, func(ctx context.Context) (any, error) {
-		roles := spec.Roles()
-		if len(roles) == 0 {
-			s, err := r.Session(ctx, spec.SessionParameters)
-			if err != nil {
-				return nil, err
-			}
-			return NewAccount(s), nil
-		}
-		s, err := NewSession(ctx, spec.SessionParameters, r.opts.SessionOptions...)
+		base, err := r.Session(ctx, spec.SessionParameters)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.AssumeRoles(ctx, roles...); err != nil {
+		roles := spec.roles()
+		if len(roles) == 0 {
+			return NewAccount(base), nil
+		}
+		s := base.fork()
+		if err := s.assumeRoles(ctx, false, roles); err != nil {
 			return nil, err
 		}
 		return NewAccount(s), nil
@@ -182,23 +223,14 @@ func (r *Registry) regionalAccount(ctx context.Context, a *Account, spec Regiona
 		return nil, err
 	}
 	v, err := r.get(ctx, key, func(ctx context.Context) (any, error) {
-		label := accountLabel(a)
-		if usesBackend(spec) {
-			// A shared limit is keyed by the real account id: ask for it.
-			id, err := a.AccountID(ctx)
-			if err != nil {
-				return nil, err
-			}
-			label = id
-		}
-		limitKey := label + ":" + spec.Region
-		limiter, err := r.limiter(ctx, spec.RateLimit, limitKey)
+		suffix := ":" + spec.Region
+		limiter, err := r.limiter(spec.RateLimit, a, suffix)
 		if err != nil {
 			return nil, err
 		}
 		api := make(map[string]*ratelimit.Limiter, len(spec.APILimits))
 		for k, l := range spec.APILimits {
-			if api[k], err = r.limiter(ctx, l, limitKey+":"+apiKey(k)); err != nil {
+			if api[k], err = r.limiter(l, a, suffix+":"+apiKey(k)); err != nil {
 				return nil, err
 			}
 		}
@@ -214,28 +246,21 @@ func (r *Registry) regionalAccount(ctx context.Context, a *Account, spec Regiona
 	return v.(*RegionalAccount), nil
 }
 
-func usesBackend(spec RegionalAccountSpec) bool {
-	if spec.RateLimit.Backend != nil {
-		return true
-	}
-	for _, l := range spec.APILimits {
-		if l.Backend != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// accountLabel names an account in limit keys without a network call: its
-// known id, else "unknown".
+// accountLabel names an account in messages without a network call: its
+// known id, else what it is entered with.
 func accountLabel(a *Account) string {
 	if id, _ := a.knownIdentity(); id != "" {
 		return id
 	}
-	return "unknown"
+	return a.session.source()
 }
 
-func (r *Registry) limiter(ctx context.Context, spec RateLimitSpec, key string) (*ratelimit.Limiter, error) {
+// limiter builds the limiter of spec for a target of a. A limit shared
+// through a backend is keyed by the account's id and keySuffix
+// (":<region>[:<service>[:<operation>]]"); its store is opened at the first
+// admission, which may have to ask for the id: building a target makes no
+// network call.
+func (r *Registry) limiter(spec RateLimitSpec, a *Account, keySuffix string) (*ratelimit.Limiter, error) {
 	opts := append([]func(*ratelimit.Options){}, r.opts.LimiterOptions...)
 	if spec.Backend != nil {
 		name, bs := "", *spec.Backend
@@ -246,10 +271,18 @@ func (r *Registry) limiter(ctx context.Context, spec RateLimitSpec, key string) 
 		if !ok {
 			return nil, fieldErr("RateLimit.backend", fmt.Sprintf("backend %q is not enabled in this program (see RegistryOptions.Backends)", name))
 		}
-		store, err := factory(ctx, bs, key)
-		if err != nil {
-			return nil, fmt.Errorf("awsaccount: rate limit backend %s for %s: %w", name, key, err)
-		}
+		store := &lazyStore{open: func(ctx context.Context) (ratelimit.Store, error) {
+			id, err := a.AccountID(ctx)
+			if err != nil {
+				return nil, err
+			}
+			key := id + keySuffix
+			store, err := factory(ctx, bs, key)
+			if err != nil {
+				return nil, fmt.Errorf("awsaccount: rate limit backend %s for %s: %w", name, key, err)
+			}
+			return store, nil
+		}}
 		opts = append(opts, ratelimit.WithStore(store))
 	}
 	return ratelimit.New(spec.Limit, opts...), nil

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -23,10 +26,17 @@ import (
 // STS AssumeRole, IAM) when a session has no region of its own.
 const DefaultRegion = "us-east-1"
 
-// DefaultExpiryWindow is how long before expiry assumed-role credentials are
-// refreshed. It is capped at a tenth of the credentials' lifetime, so short
-// lived credentials are not refreshed on every call.
-const DefaultExpiryWindow = 5 * time.Minute
+// Defaults of SessionOptions.
+const (
+	defaultExpiryWindow    = 5 * time.Minute
+	defaultIdentityTimeout = 30 * time.Second
+	defaultConnectTimeout  = 10 * time.Second
+	defaultReadTimeout     = 60 * time.Second
+	// maxIdleConnsPerHost keeps a connection for every request a fleet run
+	// has in flight to one endpoint (the default concurrency and then
+	// some), so that connections are reused, not churned.
+	maxIdleConnsPerHost = 512
+)
 
 // SessionOptions tune a Session. The zero value is usable; NewSession applies
 // the defaults before the option functions and validates after.
@@ -46,12 +56,40 @@ type SessionOptions struct {
 	DeferAssumeRole bool
 
 	// ExpiryWindow is how long before expiry credentials are refreshed,
-	// capped at a tenth of their lifetime. Default DefaultExpiryWindow.
+	// capped at a tenth of their lifetime. Default 5 minutes.
 	ExpiryWindow time.Duration
 
 	// IdentityTimeout bounds one shared GetCallerIdentity call (it runs
 	// detached from any one caller's context). Default 30s.
 	IdentityTimeout time.Duration
+
+	// ConnectTimeout bounds each TCP connect and each TLS handshake;
+	// ReadTimeout is how long a connection may go silent while a response
+	// is awaited or read (the SDK's rolling read inactivity timeout). Each
+	// attempt is thus bounded; a timed-out attempt is retried by the
+	// target's retryer, at most twice. Defaults 10s and 60s (the AWS CLI's
+	// read timeout); negative means no bound. They apply to the HTTP client
+	// the session makes, not to one given through LoadOptions.
+	ConnectTimeout, ReadTimeout time.Duration
+}
+
+// resolveSessionOptions applies the defaults, then optFns, then checks.
+func resolveSessionOptions(optFns []func(*SessionOptions)) (SessionOptions, error) {
+	opts := SessionOptions{ExpiryWindow: defaultExpiryWindow, IdentityTimeout: defaultIdentityTimeout,
+		ConnectTimeout: defaultConnectTimeout, ReadTimeout: defaultReadTimeout}
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	if opts.ExpiryWindow < 0 {
+		return opts, fieldErr("SessionOptions.ExpiryWindow", "must not be negative")
+	}
+	if opts.IdentityTimeout <= 0 {
+		opts.IdentityTimeout = defaultIdentityTimeout
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return opts, nil
 }
 
 // Session is a goroutine-safe holder of AWS credentials: a base layer from
@@ -64,7 +102,7 @@ type SessionOptions struct {
 // Revert take effect for every goroutine at its next Config call; configs
 // (and clients) obtained before keep the credentials they were built with.
 type Session struct {
-	params SessionParameters
+	params *SessionParameters // a pointer, so that %#v of a Session prints no secret
 	opts   SessionOptions
 	log    *slog.Logger
 
@@ -72,7 +110,7 @@ type Session struct {
 
 	top atomic.Pointer[layer] // current top of the stack; never nil after NewSession
 
-	mu sync.Mutex // serializes AssumeRole, AssumeRoles and Revert
+	mu sync.Mutex // serializes AssumeRole and Revert
 }
 
 // layer is one level of the role stack. It is immutable once published,
@@ -93,26 +131,57 @@ type identity struct {
 
 // NewSession builds the base layer from p. It validates p and loads the SDK
 // configuration (which reads files and the environment) but makes no network
-// call.
+// call. Its clients share one HTTP client (connection pool), whose attempts
+// are bounded by SessionOptions.ConnectTimeout and ReadTimeout.
 func NewSession(ctx context.Context, p SessionParameters, optFns ...func(*SessionOptions)) (*Session, error) {
-	opts := SessionOptions{ExpiryWindow: DefaultExpiryWindow, IdentityTimeout: 30 * time.Second}
-	for _, fn := range optFns {
-		fn(&opts)
+	opts, err := resolveSessionOptions(optFns)
+	if err != nil {
+		return nil, err
 	}
-	if opts.ExpiryWindow < 0 {
-		return nil, fieldErr("SessionOptions.ExpiryWindow", "must not be negative")
-	}
-	if opts.IdentityTimeout <= 0 {
-		opts.IdentityTimeout = 30 * time.Second
-	}
+	return newSession(ctx, p, opts, nil)
+}
+
+// newSession builds a session. With shared (a Registry's), what every
+// session has in common — the SDK's environment and shared files, the CA
+// bundle, the HTTP client — is taken from it instead of being loaded again.
+func newSession(ctx context.Context, p SessionParameters, opts SessionOptions, sh *sharedConfig) (*Session, error) {
 	if err := p.Validate(); err != nil {
 		return nil, prefixed("SessionParameters", err)
 	}
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	var cfg aws.Config
+	if sh != nil && p.Profile == "" {
+		cfg = sh.cfg.Copy()
+		if p.Region != "" {
+			cfg.Region = p.Region
+		}
+		if p.AccessKeyID != "" {
+			cfg.Credentials = credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretAccessKey, p.SessionToken)
+		}
+	} else {
+		var err error
+		if cfg, err = loadConfig(ctx, p, opts); err != nil {
+			return nil, err
+		}
+		if sh != nil && !ownCABundle(ctx, p.Profile, opts) {
+			cfg.HTTPClient = sh.cfg.HTTPClient
+		} else {
+			cfg.HTTPClient = sharedHTTPClient(cfg.HTTPClient, opts)
+		}
 	}
+	eps := newEndpointSource(p.ServiceEndpoints, cfg.Region)
+	if eps != nil {
+		cfg.ConfigSources = withEndpointSource(cfg.ConfigSources, eps)
+	}
+	params := p
+	s := &Session{params: &params, opts: opts, log: opts.Logger, endpoints: eps}
+	s.top.Store(&layer{cfg: cfg})
+	opts.Logger.Debug("awsaccount: session created", "params", p)
+	return s, nil
+}
 
+// loadConfig loads the SDK configuration for p: the environment, the shared
+// files (p's profile), the CA bundle.
+func loadConfig(ctx context.Context, p SessionParameters, opts SessionOptions) (aws.Config, error) {
 	var load []func(*config.LoadOptions) error
 	if p.Region != "" {
 		load = append(load, config.WithRegion(p.Region))
@@ -128,17 +197,62 @@ func NewSession(ctx context.Context, p SessionParameters, optFns ...func(*Sessio
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
 		// The SDK's error names files and profiles, not secrets.
-		return nil, fmt.Errorf("awsaccount: load AWS configuration: %w", err)
+		return aws.Config{}, fmt.Errorf("awsaccount: load AWS configuration: %w", err)
 	}
-	eps := newEndpointSource(p.ServiceEndpoints, cfg.Region)
-	if eps != nil {
-		cfg.ConfigSources = withEndpointSource(cfg.ConfigSources, eps)
-	}
+	return cfg, nil
+}
 
-	s := &Session{params: p, opts: opts, log: logger, endpoints: eps}
-	s.top.Store(&layer{cfg: cfg})
-	logger.Debug("awsaccount: session created", "params", p)
-	return s, nil
+// sharedConfig is what a Registry's sessions share: the SDK configuration
+// loaded once (environment, shared files, CA bundle) and one HTTP client.
+type sharedConfig struct {
+	cfg aws.Config
+}
+
+func newSharedConfig(ctx context.Context, opts SessionOptions) (*sharedConfig, error) {
+	cfg, err := loadConfig(ctx, SessionParameters{}, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg.HTTPClient = sharedHTTPClient(cfg.HTTPClient, opts)
+	return &sharedConfig{cfg: cfg}, nil
+}
+
+// ownCABundle reports whether profile names a CA bundle of its own, which
+// the shared HTTP client does not trust.
+func ownCABundle(ctx context.Context, profile string, opts SessionOptions) bool {
+	if profile == "" {
+		return false
+	}
+	sc, err := config.LoadSharedConfigProfile(ctx, profile)
+	return err == nil && sc.CustomCABundle != ""
+}
+
+// sharedHTTPClient returns the one HTTP client every client of a session
+// uses: the SDK's own (with the CA bundle and proxy settings it resolved),
+// frozen so that service clients do not clone it (each clone is a
+// connection pool of its own), with a pool sized for a fleet run and every
+// attempt bounded. A client given through LoadOptions is kept as it is.
+func sharedHTTPClient(c aws.HTTPClient, opts SessionOptions) aws.HTTPClient {
+	b, ok := c.(*awshttp.BuildableClient)
+	if !ok {
+		if c != nil {
+			return c // the caller's own
+		}
+		b = awshttp.NewBuildableClient()
+	}
+	b = b.WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = 0 // no total cap: MaxIdleConnsPerHost bounds each host
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		if opts.ConnectTimeout > 0 {
+			t.TLSHandshakeTimeout = opts.ConnectTimeout
+		}
+	}).WithDialerOptions(func(d *net.Dialer) {
+		d.Timeout = max(opts.ConnectTimeout, 0)
+	})
+	if opts.ReadTimeout > 0 {
+		b = b.WithReadTimeout(opts.ReadTimeout)
+	}
+	return b.Freeze()
 }
 
 // Config returns the aws.Config of the top of the role stack, bound to the
@@ -163,34 +277,17 @@ func (s *Session) ConfigFor(region string) aws.Config {
 	return cfg
 }
 
-// Parameters returns the parameters the session was built from.
-func (s *Session) Parameters() SessionParameters { return s.params }
-
-// Depth is the number of assumed roles on the stack (0 at the base).
-func (s *Session) Depth() int { return s.top.Load().depth }
-
-// Role returns the parameters of the role at the top of the stack, and false
-// at the base.
-func (s *Session) Role() (AssumeRoleParameters, bool) {
-	l := s.top.Load()
-	if l.role == nil {
-		return AssumeRoleParameters{}, false
-	}
-	return *l.role, true
-}
-
 // AssumeRole pushes a layer that assumes r with the current top's
-// credentials. Unless SessionOptions.DeferAssumeRole is set, it calls STS now
-// and leaves the stack unchanged when that fails. r is validated first, with
-// no network call.
-func (s *Session) AssumeRole(ctx context.Context, r AssumeRoleParameters) error {
-	return s.AssumeRoles(ctx, r)
+// credentials, and then one layer for each role of chain, each assumed with
+// the credentials of the one before (a role chain). Unless
+// SessionOptions.DeferAssumeRole is set, it calls STS now. It is all or
+// nothing: when any step fails, the stack is left as it was. Every role is
+// validated first, with no network call.
+func (s *Session) AssumeRole(ctx context.Context, r AssumeRoleParameters, chain ...AssumeRoleParameters) error {
+	return s.assumeRoles(ctx, !s.opts.DeferAssumeRole, append([]AssumeRoleParameters{r}, chain...))
 }
 
-// AssumeRoles pushes one layer per element of roles, each assumed with the
-// credentials of the one before (a role chain). It is all or nothing: when
-// any step fails, the stack is left as it was.
-func (s *Session) AssumeRoles(ctx context.Context, roles ...AssumeRoleParameters) error {
+func (s *Session) assumeRoles(ctx context.Context, verify bool, roles []AssumeRoleParameters) error {
 	for i, r := range roles {
 		if err := r.Validate(); err != nil {
 			if len(roles) > 1 {
@@ -200,25 +297,51 @@ func (s *Session) AssumeRoles(ctx context.Context, roles ...AssumeRoleParameters
 		}
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	top := s.top.Load()
+	s.mu.Unlock()
 	for _, r := range roles {
-		next, err := s.newLayer(top, r)
-		if err != nil {
-			return err
-		}
-		if !s.opts.DeferAssumeRole {
+		next := s.newLayer(top, r)
+		if verify {
+			// No lock is held here: a concurrent AssumeRole or Revert
+			// is detected below, and this one then fails.
 			if _, err := next.cfg.Credentials.Retrieve(ctx); err != nil {
-				return fmt.Errorf("awsaccount: assume role %s: %w", r.RoleArn, err)
+				return fmt.Errorf("awsaccount: %w", err) // names the role
 			}
 		}
 		top = next
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur := s.top.Load(); cur != baseOf(top, len(roles)) {
+		return errors.New("awsaccount: the role stack changed during AssumeRole; nothing was pushed")
 	}
 	s.top.Store(top)
 	for _, r := range roles {
 		s.log.Debug("awsaccount: assumed role", "role_arn", r.RoleArn, "role_session_name", r.RoleSessionName, "depth", top.depth)
 	}
 	return nil
+}
+
+// baseOf is the layer n levels below l.
+func baseOf(l *layer, n int) *layer {
+	for range n {
+		l = l.parent
+	}
+	return l
+}
+
+// fork returns a new session over s's base layer, with a role stack of its
+// own: accounts entered by different roles from one set of credentials share
+// the base (its SDK configuration, HTTP client and identity memo) but never
+// a stack.
+func (s *Session) fork() *Session {
+	base := s.top.Load()
+	for base.parent != nil {
+		base = base.parent
+	}
+	f := &Session{params: s.params, opts: s.opts, log: s.log, endpoints: s.endpoints}
+	f.top.Store(base)
+	return f
 }
 
 // Revert pops the top layer. It returns false, and changes nothing, when only
@@ -235,7 +358,7 @@ func (s *Session) Revert() bool {
 	return true
 }
 
-func (s *Session) newLayer(below *layer, r AssumeRoleParameters) (*layer, error) {
+func (s *Session) newLayer(below *layer, r AssumeRoleParameters) *layer {
 	client := sts.NewFromConfig(globalConfig(below.cfg))
 	var provider aws.CredentialsProvider
 	duration := time.Duration(r.DurationSeconds) * time.Second
@@ -273,9 +396,9 @@ func (s *Session) newLayer(below *layer, r AssumeRoleParameters) (*layer, error)
 		})
 	}
 	cfg := below.cfg.Copy()
-	cfg.Credentials = aws.NewCredentialsCache(&earlyExpiry{provider: provider, window: s.opts.ExpiryWindow})
+	cfg.Credentials = aws.NewCredentialsCache(&earlyExpiry{provider: provider, window: s.opts.ExpiryWindow, role: r.RoleArn})
 	role := r
-	return &layer{parent: below, cfg: cfg, role: &role, depth: below.depth + 1}, nil
+	return &layer{parent: below, cfg: cfg, role: &role, depth: below.depth + 1}
 }
 
 type staticToken string
@@ -304,12 +427,16 @@ func policyDescriptors(arns []string) []ststypes.PolicyDescriptorType {
 type earlyExpiry struct {
 	provider aws.CredentialsProvider
 	window   time.Duration
+	role     string // the role's ARN, for errors
 }
 
 func (e *earlyExpiry) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	c, err := e.provider.Retrieve(ctx)
-	if err != nil || !c.CanExpire {
-		return c, err
+	if err != nil {
+		return c, &roleError{roleArn: e.role, err: err}
+	}
+	if !c.CanExpire {
+		return c, nil
 	}
 	w := e.window
 	if life := time.Until(c.Expires); life/10 < w {
@@ -320,6 +447,16 @@ func (e *earlyExpiry) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	}
 	return c, nil
 }
+
+// roleError is the failure to assume a role: it names the role, so that the
+// error of every request that needed it does (see classify).
+type roleError struct {
+	roleArn string
+	err     error
+}
+
+func (e *roleError) Error() string { return "assume role " + e.roleArn + ": " + e.err.Error() }
+func (e *roleError) Unwrap() error { return e.err }
 
 // globalConfig returns cfg with a region for global services when it has
 // none.
@@ -411,11 +548,8 @@ func (s *Session) String() string {
 	for i, j := 0, len(roles)-1; i < j; i, j = i+1, j-1 {
 		roles[i], roles[j] = roles[j], roles[i]
 	}
-	return fmt.Sprintf("Session{%s roles=[%s]}", s.params, strings.Join(roles, " "))
+	return fmt.Sprintf("Session{%s roles=[%s]}", *s.params, strings.Join(roles, " "))
 }
-
-// GoString is String: %#v must not print secrets either.
-func (s *Session) GoString() string { return s.String() }
 
 // source names what the session's top layer is entered with, for errors
 // about an account whose id is not known: never a secret.
@@ -423,7 +557,7 @@ func (s *Session) source() string {
 	if l := s.top.Load(); l.role != nil {
 		return "role " + l.role.RoleArn
 	}
-	switch p := s.params; {
+	switch p := *s.params; {
 	case p.AccessKeyID != "":
 		return "access key " + maskKeyID(p.AccessKeyID)
 	case p.Profile != "":
@@ -431,9 +565,6 @@ func (s *Session) source() string {
 	}
 	return "default credentials"
 }
-
-// LogValue logs the session as String does.
-func (s *Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // LogValue logs the parameters as String does.
 func (p SessionParameters) LogValue() slog.Value { return slog.StringValue(p.String()) }

@@ -89,7 +89,7 @@ func TestSessionIdentityIsMemoizedPerLayer(t *testing.T) {
 func TestAssumeRolesChainsAndIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	s := newTestSession(t)
-	err := s.AssumeRoles(ctx,
+	err := s.AssumeRole(ctx,
 		awsaccount.AssumeRoleParameters{RoleArn: "arn:aws:iam::111111111111:role/hop"},
 		awsaccount.AssumeRoleParameters{RoleArn: "arn:aws:iam::222222222222:role/target", RoleSessionName: "chain"},
 	)
@@ -104,7 +104,7 @@ func TestAssumeRolesChainsAndIsAllOrNothing(t *testing.T) {
 		t.Fatalf("ARN = %q, %v", arn, err)
 	}
 	// A chain with a bad second element changes nothing.
-	err = s.AssumeRoles(ctx,
+	err = s.AssumeRole(ctx,
 		awsaccount.AssumeRoleParameters{RoleArn: "arn:aws:iam::333333333333:role/ok"},
 		awsaccount.AssumeRoleParameters{RoleArn: "arn:aws:iam::333333333333:role/ok", DurationSeconds: 5},
 	)

@@ -16,8 +16,8 @@ type AccountSpec struct {
 	AssumeRoles       []AssumeRoleParameters `yaml:"AssumeRoles,omitempty" json:"AssumeRoles,omitempty"`
 }
 
-// Roles returns AssumeRole followed by AssumeRoles: the chain to assume.
-func (s AccountSpec) Roles() []AssumeRoleParameters {
+// roles returns AssumeRole followed by AssumeRoles: the chain to assume.
+func (s AccountSpec) roles() []AssumeRoleParameters {
 	var roles []AssumeRoleParameters
 	if s.AssumeRole != nil {
 		roles = append(roles, *s.AssumeRole)
@@ -81,16 +81,6 @@ type RegionalAccountSpec struct {
 	APILimits map[string]RateLimitSpec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
 }
 
-// Region sources for RegionalAccountsSpec.RegionSource.
-const (
-	// RegionSourceStatic takes regions from the tables generated from
-	// botocore's endpoint data: no API call.
-	RegionSourceStatic = "static"
-	// RegionSourceAccount asks the account (EC2 DescribeRegions) which
-	// regions are enabled, so opt-in regions that are off are left out.
-	RegionSourceAccount = "account"
-)
-
 // RegionalAccountsSpec describes a RegionalAccounts container: the
 // RegionalAccounts block of a config file.
 type RegionalAccountsSpec struct {
@@ -104,6 +94,9 @@ type RegionalAccountsSpec struct {
 	APILimits map[string]RateLimitSpec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
 	// Service whose regions the filter selects from; default "ec2".
 	Service string `yaml:"service_name,omitempty" json:"service_name,omitempty"`
-	// RegionSource is "static" (default) or "account".
+	// RegionSource is "static" (the default: regions from the tables
+	// generated from botocore's endpoint data, no API call) or "account"
+	// (the account's own EC2 DescribeRegions answer, so opt-in regions that
+	// are off are left out; see RegistryOptions.RegionTTL).
 	RegionSource string `yaml:"RegionSource,omitempty" json:"RegionSource,omitempty"`
 }
