@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
-		"fmt"
+	"fmt"
 	"iter"
 	"slices"
 	"sync"
-	)
+)
 
 // RegionalAccountSet is a union of RegionalAccounts containers, possibly
 // over many accounts (the seed's RegionalAccountSet). Add, Discard and
