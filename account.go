@@ -101,11 +101,9 @@ func (a *Account) ForgetAliases() {
 	a.mu.Unlock()
 }
 
+
 // String describes the account by its session, without secrets.
 func (a *Account) String() string { return "Account{" + a.session.String() + "}" }
-
-// GoString is String: %#v must not print secrets either.
-func (a *Account) GoString() string { return a.String() }
 
 // knownIdentity returns the account id and first alias if they are known
 // without a network call: from the identity memo, else from the ARN of the

@@ -30,9 +30,9 @@ type ServiceEndpoint struct {
 	Regions map[string]string // or region → endpoint
 }
 
-// For returns the endpoint of this service for region, and whether there is
-// one.
-func (e ServiceEndpoint) For(region string) (string, bool) {
+// forRegion returns the endpoint of this service for region, and whether
+// there is one.
+func (e ServiceEndpoint) forRegion(region string) (string, bool) {
 	if e.Regions != nil {
 		u, ok := e.Regions[region]
 		return u, ok && u != ""
@@ -59,8 +59,8 @@ func regionOfURL(raw string) string {
 	return m[2]
 }
 
-// String lists the services and where they go.
-func (s ServiceEndpoints) String() string {
+// describe lists the services and where they go, without passwords.
+func (s ServiceEndpoints) describe() string {
 	var parts []string
 	for _, k := range sortedKeys(s) {
 		e := s[k]
@@ -183,7 +183,7 @@ func (e *endpointSource) GetServiceBaseEndpoint(_ context.Context, sdkID string)
 	if !ok {
 		return "", false, nil
 	}
-	u, ok := ep.For(e.region)
+	u, ok := ep.forRegion(e.region)
 	return u, ok, nil
 }
 

@@ -183,9 +183,9 @@ func Example_regionalAccounts() {
 
 	set1 := awsaccount.NewRegionalAccountSet(allRaccts)
 	set1.Add(filter1Raccts)
-	fmt.Println(len(set1.Containers()), set1.Len() == allRaccts.Len())
+	fmt.Println(len(set1.Containers()), len(set1.Targets()) == allRaccts.Len())
 	set1.Discard(allRaccts)
-	for ra := range set1.All() {
+	for _, ra := range set1.Targets() {
 		fmt.Println(ra.Region())
 	}
 	// Output:

@@ -10,14 +10,20 @@ import (
 	"time"
 )
 
-// DefaultConcurrency is how many targets ForEach works on at once unless
-// told otherwise.
-const DefaultConcurrency = 8
+// defaultConcurrency is how many targets ForEach works on at once unless
+// told otherwise. A fleet run waits on the network (30-150 ms per request
+// to AWS), not on the CPU, and each target's own limit already protects
+// AWS, so the default is high enough that a run of thousands of targets is
+// bound by latency, not by workers: 256 in flight cost about 256 goroutines,
+// requests and responses (a few MiB), and at most as many connections per
+// endpoint (see SessionOptions).
+const defaultConcurrency = 256
 
 // ForEachOptions tune ForEach.
 type ForEachOptions struct {
-	// Concurrency is the most targets worked on at once. Default
-	// DefaultConcurrency.
+	// Concurrency is the most targets worked on at once. Default 256:
+	// enough for a fleet run to be bound by network latency; lower it to
+	// spare a slow endpoint or the memory of large results.
 	Concurrency int
 	// OnResult, if set, is called as each target finishes or is skipped,
 	// in the order they finish (from the worker goroutines, one call at a
@@ -56,12 +62,12 @@ type Result[T any] struct {
 // goroutine outlives the loop. Rate limits apply as always, through the
 // clients fn builds from each target.
 func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.Context, *RegionalAccount) (T, error), optFns ...func(*ForEachOptions)) iter.Seq2[int, Result[T]] {
-	opts := ForEachOptions{Concurrency: DefaultConcurrency}
+	opts := ForEachOptions{Concurrency: defaultConcurrency}
 	for _, f := range optFns {
 		f(&opts)
 	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultConcurrency
+		opts.Concurrency = defaultConcurrency
 	}
 	return func(yield func(int, Result[T]) bool) {
 		s.refreshStale(ctx)

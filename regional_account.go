@@ -2,12 +2,15 @@ package awsaccount
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -17,13 +20,13 @@ import (
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
-// DefaultMaxAttempts is how many attempts a target's retryer makes per
+// defaultMaxAttempts is how many attempts a target's retryer makes per
 // request (the seed used 10).
-const DefaultMaxAttempts = 10
+const defaultMaxAttempts = 10
 
 // RegionalAccountOptions tune a RegionalAccount.
 type RegionalAccountOptions struct {
-	// MaxAttempts per request, retries included. Default DefaultMaxAttempts.
+	// MaxAttempts per request, retries included. Default 10 (the seed's).
 	MaxAttempts int
 
 	// RetryOptions tune the target's own retry.Standard (backoff, retryable
@@ -40,6 +43,14 @@ type RegionalAccountOptions struct {
 	// Logger receives debug records of refused and failed calls. Default:
 	// the session's logger.
 	Logger *slog.Logger
+
+	// CallTimeout, if positive, is a deadline for each API call made
+	// through the target: every attempt, the waits for the limiter and
+	// between retries, and the reading of a streamed response body (as
+	// http.Client.Timeout covers the body). Each attempt is also bounded
+	// on its own by the session's ConnectTimeout and ReadTimeout. Default
+	// none.
+	CallTimeout time.Duration
 }
 
 // RegionalAccount is one target: an Account bound to one region, whose every
@@ -76,12 +87,12 @@ type clientEntry struct {
 // NewRegionalAccount binds a to region under limiter l. A nil l admits every
 // request.
 func NewRegionalAccount(l *ratelimit.Limiter, a *Account, region string, optFns ...func(*RegionalAccountOptions)) *RegionalAccount {
-	opts := RegionalAccountOptions{MaxAttempts: DefaultMaxAttempts}
+	opts := RegionalAccountOptions{MaxAttempts: defaultMaxAttempts}
 	for _, fn := range optFns {
 		fn(&opts)
 	}
 	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = DefaultMaxAttempts
+		opts.MaxAttempts = defaultMaxAttempts
 	}
 	if opts.Logger == nil {
 		opts.Logger = a.session.log
@@ -173,8 +184,6 @@ func (r *RegionalAccount) String() string {
 	return fmt.Sprintf("RegionalAccount{%s region=%s limit=%v}", r.account.session, r.region, r.limiter.Limit())
 }
 
-// GoString is String: %#v must not print secrets either.
-func (r *RegionalAccount) GoString() string { return r.String() }
 
 const (
 	limitMiddlewareID = "awsaccount.RateLimit"
@@ -196,28 +205,116 @@ func (r *RegionalAccount) addMiddleware(stack *middleware.Stack) error {
 }
 
 func (r *RegionalAccount) admit(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	if err := r.wait(ctx); err != nil {
+		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+	}
+	out, md, err := next.HandleFinalize(ctx, in)
+	if err != nil {
+		err = r.retryPolicy(ctx, err)
+	}
+	return out, md, err
+}
+
+// wait passes the limits that cover the request: the operation's, the
+// service's, then the target's.
+func (r *RegionalAccount) wait(ctx context.Context) error {
 	if len(r.apiKeys) > 0 {
 		svc := serviceKey(awsmiddleware.GetServiceID(ctx))
 		if l, ok := r.opts.APILimits[svc+":"+serviceKey(awsmiddleware.GetOperationName(ctx))]; ok {
 			if err := l.Wait(ctx); err != nil {
-				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				return err
 			}
 		}
 		if l, ok := r.opts.APILimits[svc]; ok {
 			if err := l.Wait(ctx); err != nil {
-				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				return err
 			}
 		}
 	}
-	if err := r.limiter.Wait(ctx); err != nil {
-		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-	}
-	return next.HandleFinalize(ctx, in)
+	return r.limiter.Wait(ctx)
 }
 
+// maxTimeoutRetries is how many times one call retries an attempt that
+// timed out (a silent endpoint): each costs a whole ReadTimeout, so the
+// target's MaxAttempts would make a dead endpoint cost minutes.
+const maxTimeoutRetries = 2
+
+// retryPolicy adjusts what the target's retryer makes of a failed attempt:
+// a response body cut short is retried for operations that only read
+// (their name says so: Describe*, List*, Get*, ...), never for others; and
+// a call stops retrying timeouts after maxTimeoutRetries.
+func (r *RegionalAccount) retryPolicy(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	switch {
+	case truncated(err):
+		return &retryable{error: err, retry: readOnly(awsmiddleware.GetOperationName(ctx))}
+	case timedOut(err):
+		if st, ok := ctx.Value(callStateKey{}).(*callState); ok {
+			if st.timeouts.Add(1) > maxTimeoutRetries {
+				return &retryable{error: err, retry: false}
+			}
+		}
+	}
+	return err
+}
+
+// retryable overrides the retryer's judgement of an error: the SDK's
+// retryers ask RetryableError first.
+type retryable struct {
+	error
+	retry bool
+}
+
+func (e *retryable) RetryableError() bool { return e.retry }
+func (e *retryable) Unwrap() error        { return e.error }
+
+// truncated reports a response body that ended before its Content-Length.
+func truncated(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }
+
+func timedOut(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+// readOnly reports whether an operation only reads, by the naming
+// convention every AWS API follows.
+func readOnly(op string) bool {
+	for _, p := range []string{"Describe", "List", "Get", "Head", "BatchGet", "Lookup", "Search", "Scan", "Query"} {
+		if strings.HasPrefix(op, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// callState is what the attempts of one API call share.
+type callState struct {
+	timeouts atomic.Int32
+}
+
+type callStateKey struct{}
+
 func (r *RegionalAccount) wrapError(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	ctx = context.WithValue(ctx, callStateKey{}, &callState{})
+	var cancel context.CancelFunc
+	if d := r.opts.CallTimeout; d > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d)
+		// On success a streamed body is read after the call returns: the
+		// deadline covers it, and its timer releases the context.
+		defer func() {
+			if cancel != nil {
+				time.AfterFunc(d, cancel)
+			}
+		}()
+	}
 	out, md, err := next.HandleInitialize(ctx, in)
 	if err != nil {
+		if cancel != nil {
+			cancel()
+			cancel = nil
+		}
 		ce := r.newCallError(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), err)
 		r.opts.Logger.Debug("awsaccount: call failed", "account_id", ce.AccountID, "region", ce.Region,
 			"service", ce.Service, "operation", ce.Operation, "code", ce.Code)

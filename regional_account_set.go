@@ -5,14 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
-	"slices"
+		"slices"
 	"sync"
 )
 
 // RegionalAccountSet is a union of RegionalAccounts containers, possibly
 // over many accounts (the seed's RegionalAccountSet). Add, Discard and
-// Containers deal in containers; Targets and All in the distinct
+// Containers deal in containers; Targets lists the distinct
 // *RegionalAccount targets they hold, each once. ForEach runs a function on
 // every target.
 //
@@ -153,21 +152,6 @@ func targetsOf(containers []*RegionalAccounts, views []*regionView) []*RegionalA
 	}
 	return out
 }
-
-// All yields every distinct target once, in the order of Targets.
-func (s *RegionalAccountSet) All() iter.Seq[*RegionalAccount] {
-	targets := s.Targets()
-	return func(yield func(*RegionalAccount) bool) {
-		for _, ra := range targets {
-			if !yield(ra) {
-				return
-			}
-		}
-	}
-}
-
-// Len is the number of distinct targets.
-func (s *RegionalAccountSet) Len() int { return len(s.Targets()) }
 
 // refreshStale asks the containers whose region list comes from their
 // account and is older than RegistryOptions.RegionTTL for it again, a few

@@ -226,7 +226,7 @@ func (c *RegionalAccounts) homeRegion() string {
 	if r := c.account.session.Config().Region; r != "" {
 		return r
 	}
-	return DefaultRegion
+	return defaultRegion
 }
 
 // rebuild resolves the filter into a new view: the names under the lock

@@ -120,15 +120,15 @@ func TestRegionalAccountsSeedNarrative(t *testing.T) {
 
 	// The set: add, discard, values, iteration.
 	set1 := awsaccount.NewRegionalAccountSet(allRaccts)
-	if len(set1.Containers()) != 1 || set1.Len() != allRaccts.Len() {
+	if len(set1.Containers()) != 1 || len(set1.Targets()) != allRaccts.Len() {
 		t.Fatal("set of one container")
 	}
 	set1.Add(filter1Raccts)
-	if len(set1.Containers()) != 2 || set1.Len() != allRaccts.Len() {
-		t.Fatalf("targets are unique across containers: %d, want %d", set1.Len(), allRaccts.Len())
+	if len(set1.Containers()) != 2 || len(set1.Targets()) != allRaccts.Len() {
+		t.Fatalf("targets are unique across containers: %d, want %d", len(set1.Targets()), allRaccts.Len())
 	}
 	set1.Discard(allRaccts)
-	if set1.Len() != filter1Raccts.Len() || !slices.Equal(set1.Containers(), []*awsaccount.RegionalAccounts{filter1Raccts}) {
+	if len(set1.Targets()) != filter1Raccts.Len() || !slices.Equal(set1.Containers(), []*awsaccount.RegionalAccounts{filter1Raccts}) {
 		t.Fatal("discard")
 	}
 }
@@ -407,7 +407,7 @@ func BenchmarkScale(b *testing.B) {
 		}
 		built := time.Since(start)
 		n := 0
-		for range set.All() {
+		for range set.Targets() {
 			n++
 		}
 		iterated := time.Since(start) - built

@@ -168,7 +168,7 @@ func (r *Registry) Session(ctx context.Context, p SessionParameters) (*Session, 
 // accounts is built at once, and each account is entered by the fan-out
 // that uses it.
 func (r *Registry) Account(ctx context.Context, spec AccountSpec) (*Account, error) {
-	if err := spec.Validate(); err != nil {
+	if err := spec.validate(); err != nil {
 		return nil, prefixed("Account", err)
 	}
 	key, err := r.key("account", spec)

@@ -22,9 +22,9 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// DefaultRegion is the region used for global calls (STS GetCallerIdentity,
+// defaultRegion is the region used for global calls (STS GetCallerIdentity,
 // STS AssumeRole, IAM) when a session has no region of its own.
-const DefaultRegion = "us-east-1"
+const defaultRegion = "us-east-1"
 
 // Defaults of SessionOptions.
 const (
@@ -363,7 +363,7 @@ func (s *Session) newLayer(below *layer, r AssumeRoleParameters) *layer {
 	var provider aws.CredentialsProvider
 	duration := time.Duration(r.DurationSeconds) * time.Second
 	switch r.Method {
-	case MethodAssumeRoleWithWebIdentity:
+	case methodAssumeRoleWithWebIdentity:
 		var token stscreds.IdentityTokenRetriever = stscreds.IdentityTokenFile(r.WebIdentityTokenFile)
 		if r.WebIdentityToken != "" {
 			token = staticToken(r.WebIdentityToken)
@@ -463,7 +463,7 @@ func (e *roleError) Unwrap() error { return e.err }
 func globalConfig(cfg aws.Config) aws.Config {
 	if cfg.Region == "" {
 		cfg = cfg.Copy()
-		cfg.Region = DefaultRegion
+		cfg.Region = defaultRegion
 	}
 	return cfg
 }

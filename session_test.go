@@ -238,7 +238,7 @@ func TestBadInputFailsBeforeAnyNetworkCall(t *testing.T) {
 		"serial without token code": {func(r *awsaccount.AssumeRoleParameters) { r.SerialNumber = "arn:aws:iam::111122223333:mfa/bob" }, "AssumeRole.TokenCode", "is required with SerialNumber"},
 		"bad session name":          {func(r *awsaccount.AssumeRoleParameters) { r.RoleSessionName = "has space" }, "AssumeRole.RoleSessionName", "2 to 64 characters"},
 		"web identity without token": {func(r *awsaccount.AssumeRoleParameters) {
-			r.Method = awsaccount.MethodAssumeRoleWithWebIdentity
+			r.Method = "assume_role_with_web_identity"
 		}, "AssumeRole.WebIdentityToken", "is required"},
 		"token without web identity": {func(r *awsaccount.AssumeRoleParameters) { r.WebIdentityToken = "eyJ.secret" }, "AssumeRole.WebIdentityToken", "needs sts_method"},
 		"transitive key not a tag":   {func(r *awsaccount.AssumeRoleParameters) { r.TransitiveTagKeys = []string{"team"} }, "AssumeRole.TransitiveTagKeys", `"team" is not a key of Tags`},
@@ -325,7 +325,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if err := s.AssumeRole(ctx, bad); err != nil {
 		errs = append(errs, err.Error())
 	}
-	webBad := awsaccount.AssumeRoleParameters{RoleArn: role.RoleArn, Method: awsaccount.MethodAssumeRoleWithWebIdentity, WebIdentityToken: "WEB-IDENTITY-SECRET", ExternalId: role.ExternalId}
+	webBad := awsaccount.AssumeRoleParameters{RoleArn: role.RoleArn, Method: "assume_role_with_web_identity", WebIdentityToken: "WEB-IDENTITY-SECRET", ExternalId: role.ExternalId}
 	if err := s.AssumeRole(ctx, webBad); err != nil {
 		errs = append(errs, err.Error())
 	}

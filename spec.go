@@ -66,7 +66,7 @@ func (p SessionParameters) String() string {
 		parts = append(parts, "profile_name="+p.Profile)
 	}
 	if len(p.ServiceEndpoints) > 0 {
-		parts = append(parts, "ServiceEndpoints="+p.ServiceEndpoints.String())
+		parts = append(parts, "ServiceEndpoints="+p.ServiceEndpoints.describe())
 	}
 	return "SessionParameters{" + strings.Join(parts, " ") + "}"
 }
@@ -108,8 +108,8 @@ type AssumeRoleParameters struct {
 
 // The STS methods AssumeRoleParameters.Method accepts.
 const (
-	MethodAssumeRole                = "assume_role"
-	MethodAssumeRoleWithWebIdentity = "assume_role_with_web_identity"
+	methodAssumeRole                = "assume_role"
+	methodAssumeRoleWithWebIdentity = "assume_role_with_web_identity"
 )
 
 // String describes r without its secrets.

@@ -25,9 +25,9 @@ func (s AccountSpec) roles() []AssumeRoleParameters {
 	return append(roles, s.AssumeRoles...)
 }
 
-// Validate checks the session parameters and every role, naming the field
+// validate checks the session parameters and every role, naming the field
 // by its YAML key relative to the Account block ("AssumeRoles[1].RoleArn").
-func (s AccountSpec) Validate() error {
+func (s AccountSpec) validate() error {
 	if err := s.SessionParameters.Validate(); err != nil {
 		return prefixed("SessionParameters", err)
 	}

@@ -132,12 +132,4 @@ func (e *ServiceEndpoint) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
-// MarshalYAML writes the shape UnmarshalYAML reads.
-func (e ServiceEndpoint) MarshalYAML() (any, error) {
-	if e.Regions != nil {
-		return e.Regions, nil
-	}
-	return e.URL, nil
-}
-
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -18,8 +18,8 @@ var (
 
 // Bounds of AssumeRoleParameters.DurationSeconds that STS accepts.
 const (
-	MinDurationSeconds = 900
-	MaxDurationSeconds = 43200
+	minDurationSeconds = 900
+	maxDurationSeconds = 43200
 )
 
 func validRegionName(s string) bool { return regionNamePattern.MatchString(s) }
@@ -30,9 +30,9 @@ func validRegionName(s string) bool { return regionNamePattern.MatchString(s) }
 func (r AssumeRoleParameters) Validate() error {
 	const p = ""
 	switch r.Method {
-	case "", MethodAssumeRole, MethodAssumeRoleWithWebIdentity:
+	case "", methodAssumeRole, methodAssumeRoleWithWebIdentity:
 	default:
-		return fieldErr(p+"sts_method", fmt.Sprintf("unknown method %q (want %s or %s)", r.Method, MethodAssumeRole, MethodAssumeRoleWithWebIdentity))
+		return fieldErr(p+"sts_method", fmt.Sprintf("unknown method %q (want %s or %s)", r.Method, methodAssumeRole, methodAssumeRoleWithWebIdentity))
 	}
 	if r.RoleArn == "" {
 		return fieldErr(p+"RoleArn", "is required")
@@ -43,8 +43,8 @@ func (r AssumeRoleParameters) Validate() error {
 	if r.RoleSessionName != "" && !roleSessionPattern.MatchString(r.RoleSessionName) {
 		return fieldErr(p+"RoleSessionName", fmt.Sprintf("%q must be 2 to 64 characters of letters, digits and +=,.@_-", r.RoleSessionName))
 	}
-	if r.DurationSeconds != 0 && (r.DurationSeconds < MinDurationSeconds || r.DurationSeconds > MaxDurationSeconds) {
-		return fieldErr(p+"DurationSeconds", fmt.Sprintf("%d is outside %d..%d", r.DurationSeconds, MinDurationSeconds, MaxDurationSeconds))
+	if r.DurationSeconds != 0 && (r.DurationSeconds < minDurationSeconds || r.DurationSeconds > maxDurationSeconds) {
+		return fieldErr(p+"DurationSeconds", fmt.Sprintf("%d is outside %d..%d", r.DurationSeconds, minDurationSeconds, maxDurationSeconds))
 	}
 	for i, a := range r.PolicyArns {
 		if !strings.HasPrefix(a, "arn:") {
@@ -59,19 +59,19 @@ func (r AssumeRoleParameters) Validate() error {
 			return fieldErr(p+"TransitiveTagKeys", fmt.Sprintf("%q is not a key of Tags", k))
 		}
 	}
-	if r.Method == MethodAssumeRoleWithWebIdentity {
+	if r.Method == methodAssumeRoleWithWebIdentity {
 		switch {
 		case r.WebIdentityToken == "" && r.WebIdentityTokenFile == "":
-			return fieldErr(p+"WebIdentityToken", "or WebIdentityTokenFile is required for "+MethodAssumeRoleWithWebIdentity)
+			return fieldErr(p+"WebIdentityToken", "or WebIdentityTokenFile is required for "+methodAssumeRoleWithWebIdentity)
 		case r.WebIdentityToken != "" && r.WebIdentityTokenFile != "":
 			return fieldErr(p+"WebIdentityTokenFile", "cannot be combined with WebIdentityToken")
 		case r.ExternalId != "", r.SerialNumber != "", r.TokenCode != "", len(r.Tags) > 0, r.SourceIdentity != "":
-			return fieldErr(p+"sts_method", MethodAssumeRoleWithWebIdentity+" takes none of ExternalId, SerialNumber, TokenCode, Tags, SourceIdentity")
+			return fieldErr(p+"sts_method", methodAssumeRoleWithWebIdentity+" takes none of ExternalId, SerialNumber, TokenCode, Tags, SourceIdentity")
 		}
 		return nil
 	}
 	if r.WebIdentityToken != "" || r.WebIdentityTokenFile != "" {
-		return fieldErr(p+"WebIdentityToken", "needs sts_method: "+MethodAssumeRoleWithWebIdentity)
+		return fieldErr(p+"WebIdentityToken", "needs sts_method: "+methodAssumeRoleWithWebIdentity)
 	}
 	if r.TokenCode != "" && r.SerialNumber == "" {
 		return fieldErr(p+"TokenCode", "needs SerialNumber (the MFA device)")

@@ -34,7 +34,7 @@ func (*callCommand) name() string { return "call" }
 func (cmd *callCommand) flags(fs *flag.FlagSet) {
 	fs.StringVar(&cmd.input, "input", "", "operation input as `JSON`, or @file")
 	fs.BoolVar(&cmd.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
-	fs.IntVar(&cmd.concurrency, "concurrency", awsaccount.DefaultConcurrency, "targets worked on at once")
+	fs.IntVar(&cmd.concurrency, "concurrency", defaultConcurrency, "targets worked on at once")
 }
 
 func (cmd *callCommand) args(p []string) error {

@@ -97,7 +97,7 @@ func accountInfos(ctx context.Context, targets []*awsaccount.RegionalAccount) ma
 	out := make(map[*awsaccount.Account]accountInfo, len(accounts))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, awsaccount.DefaultConcurrency)
+	sem := make(chan struct{}, defaultConcurrency)
 	for _, a := range accounts {
 		sem <- struct{}{}
 		wg.Go(func() {
