@@ -15,6 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/smithy-go/encoding/cbor"
 )
 
@@ -358,4 +362,42 @@ func TestProxyCloseInFlight(t *testing.T) {
 		t.Fatal("a request outlived the proxy")
 	}
 	p.Close() // twice is fine
+}
+
+// Against moto through the proxy: the SDK does not retry a truncated body
+// on its own (the error wraps io.ErrUnexpectedEOF); a retryer told that
+// it may does, and succeeds. A dropped response the SDK retries itself.
+func TestTruncateSDK(t *testing.T) {
+	ctx := context.Background()
+	p := RunProxy(t, moto.URL())
+	all := func(Request) bool { return true }
+
+	p.Truncate(all, Truncation{After: 50, Times: 1})
+	_, err := ec2.NewFromConfig(sdkConfig(t, p.URL())).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	if !errors.Is(err, io.ErrUnexpectedEOF) || p.Stats().Requests != 1 {
+		t.Fatalf("got %v after %d requests; want io.ErrUnexpectedEOF after 1", err, p.Stats().Requests)
+	}
+
+	p.ResetStats()
+	p.Truncate(all, Truncation{After: 50, Times: 1})
+	retryTruncated := config.WithRetryer(func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.Retryables = append(o.Retryables, retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+				if errors.Is(err, io.ErrUnexpectedEOF) {
+					return aws.TrueTernary
+				}
+				return aws.UnknownTernary
+			}))
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		})
+	})
+	if _, err := ec2.NewFromConfig(sdkConfig(t, p.URL(), retryTruncated)).DescribeRegions(ctx, &ec2.DescribeRegionsInput{}); err != nil || p.Stats().Requests != 2 {
+		t.Fatalf("got %v after %d requests; want success on the second", err, p.Stats().Requests)
+	}
+
+	p.ResetStats()
+	p.Truncate(all, Truncation{NoResponse: true, Times: 1})
+	if _, err := ec2.NewFromConfig(sdkConfig(t, p.URL())).DescribeRegions(ctx, &ec2.DescribeRegionsInput{}); err != nil || p.Stats().Requests != 2 {
+		t.Fatalf("got %v after %d requests; want the SDK's own retry to succeed", err, p.Stats().Requests)
+	}
 }
