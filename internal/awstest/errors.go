@@ -10,3 +10,7 @@ var ErrNoMoto = errors.New("awstest: moto_server not found (install it with: pip
 // without a name or with a repeated one, an OU without a name or at a path
 // already used.
 var ErrOrgSpec = errors.New("awstest: bad organization spec")
+
+// ErrOptions reports options a fixture cannot start with (a negative
+// latency, a target that is not a URL, an unknown stall mode).
+var ErrOptions = errors.New("awstest: invalid options")

@@ -2,7 +2,7 @@ package awstest
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
 	"log"
 	"maps"
@@ -101,15 +101,18 @@ func StartProxy(target string, optFns ...func(*ProxyOptions)) (*Proxy, error) {
 	for _, fn := range optFns {
 		fn(&o)
 	}
+	return startProxy(target, o, nil)
+}
+
+// startProxy starts a proxy whose hooks (a Throttler's) are in place
+// before it serves.
+func startProxy(target string, o ProxyOptions, hooks func(*Proxy)) (*Proxy, error) {
 	if o.Latency < 0 || o.MaxUpstreamConns < 0 {
-		return nil, errors.New("awstest: proxy latency and upstream connections must not be negative")
+		return nil, fmt.Errorf("%w: proxy latency %v and upstream connections %d must not be negative", ErrOptions, o.Latency, o.MaxUpstreamConns)
 	}
 	u, err := url.Parse(target)
-	if err != nil {
-		return nil, err
-	}
-	if u.Scheme == "" || u.Host == "" {
-		return nil, errors.New("awstest: proxy target must be an absolute URL, got " + target)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("%w: proxy target %q is not an absolute URL", ErrOptions, target)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -142,6 +145,9 @@ func StartProxy(target string, optFns ...func(*ProxyOptions)) (*Proxy, error) {
 		BaseContext:       func(net.Listener) context.Context { return p.ctx },
 		ReadHeaderTimeout: time.Minute,
 		ErrorLog:          log.New(io.Discard, "", 0), // aborted connections are the point, not news
+	}
+	if hooks != nil {
+		hooks(p)
 	}
 	go func() {
 		defer close(p.serveDone)

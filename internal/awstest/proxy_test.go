@@ -401,3 +401,60 @@ func TestTruncateSDK(t *testing.T) {
 		t.Fatalf("got %v after %d requests; want the SDK's own retry to succeed", err, p.Stats().Requests)
 	}
 }
+
+// Fixtures refuse options they cannot start with.
+func TestFixtureOptions(t *testing.T) {
+	for name, start := range map[string]func() error{
+		"proxy target": func() error { _, err := StartProxy("127.0.0.1:1"); return err },
+		"negative latency": func() error {
+			_, err := StartProxy("http://127.0.0.1:1", func(o *ProxyOptions) { o.Latency = -1 })
+			return err
+		},
+		"stall mode": func() error { _, err := StartStalledServer(func(o *StalledOptions) { o.Mode = 7 }); return err },
+		"sent past the body": func() error {
+			_, err := StartStalledServer(func(o *StalledOptions) { o.Sent = len(o.Body) + 1 })
+			return err
+		},
+		"no buckets": func() error {
+			_, err := StartThrottler("http://127.0.0.1:1", func(o *ThrottlerOptions) { o.Buckets = nil })
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := start(); !errors.Is(err, ErrOptions) {
+				t.Fatalf("got %v, want ErrOptions", err)
+			}
+		})
+	}
+}
+
+// BenchmarkProxy is the proxy's own cost per request (no latency, an
+// in-process upstream), to tell it apart from the code a fleet benchmark
+// measures: the proxy runs in the benchmark's process, and its allocations
+// count in allocs/op.
+func BenchmarkProxy(b *testing.B) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") }))
+	defer up.Close()
+	p, err := StartProxy(up.URL, func(o *ProxyOptions) { o.Record = false })
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodPost, p.URL(), strings.NewReader("Action=DescribeVpcs&Version=2016-11-15"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := c.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+}

@@ -2,7 +2,7 @@ package awstest
 
 import (
 	"bufio"
-	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -87,10 +87,10 @@ func StartStalledServer(optFns ...func(*StalledOptions)) (*StalledServer, error)
 		fn(&o)
 	}
 	if o.Mode < StallBeforeHeaders || o.Mode > CloseMidBody {
-		return nil, errors.New("awstest: unknown stall mode")
+		return nil, fmt.Errorf("%w: unknown stall mode %d", ErrOptions, o.Mode)
 	}
 	if o.Sent < 0 || o.Sent > len(o.Body) {
-		return nil, errors.New("awstest: a stalled response's Sent must be within its Body")
+		return nil, fmt.Errorf("%w: a stalled response sends %d bytes of a %d-byte body", ErrOptions, o.Sent, len(o.Body))
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,7 +1,6 @@
 package awstest
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -122,14 +121,13 @@ func StartThrottler(target string, optFns ...func(*ThrottlerOptions)) (*Throttle
 		fn(&o)
 	}
 	if o.Buckets == nil || o.Account == nil || o.Now == nil {
-		return nil, errors.New("awstest: throttler needs Buckets, Account and Now")
+		return nil, fmt.Errorf("%w: a throttler needs Buckets, Account and Now", ErrOptions)
 	}
 	th := &Throttler{opts: o, buckets: map[BucketKey]*bucket{}, keys: map[string]string{}}
-	p, err := StartProxy(target, func(po *ProxyOptions) { *po = o.Proxy })
+	p, err := startProxy(target, o.Proxy, func(p *Proxy) { p.gate, p.observe = th.gate, th.learn })
 	if err != nil {
 		return nil, err
 	}
-	p.gate, p.observe = th.gate, th.learn // before any request: nothing else reads them yet
 	th.proxy = p
 	return th, nil
 }
