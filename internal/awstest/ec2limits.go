@@ -8,7 +8,8 @@ import (
 // The numbers below are AWS's, from "Request throttling for the Amazon EC2
 // API", https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
 // (tables "Request token bucket sizes and refill rates" and "Resource token
-// bucket sizes and refill rates"), read on 2026-12-02. AWS applies them per
+// bucket sizes and refill rates"), read on 2026-12-02 from a stored copy of
+// the page, not the live site: check it when AWS revises. AWS applies them per
 // account and Region; accounts may have raised limits. Not emulated: the
 // console's own non-mutating bucket (100, 10/s), which only console calls
 // draw from.
