@@ -3,14 +3,16 @@ package awstest
 import (
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, LeakOptions()...) }
+// moto is the emulator the package's tests share.
+var moto *Moto
+
+func TestMain(m *testing.M) { os.Exit(Main(m, func(mo *Moto) { moto = mo })) }
 
 func post(t *testing.T, url, action, auth string) (int, string) {
 	t.Helper()

@@ -1,157 +1,183 @@
 package awstest
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"strings"
-	"sync"
+	"strconv"
 	"sync/atomic"
-	"time"
 )
 
-// Fault is an error a FaultProxy answers with instead of forwarding.
+// Fault is an error a Proxy answers with instead of forwarding.
 type Fault struct {
-	Status  int    // HTTP status, e.g. 403 or 400
+	Status  int    // HTTP status, e.g. 403 or 400; 0 means 400
 	Code    string // AWS error code, e.g. "AccessDenied", "Throttling"
 	Message string
 	Times   int // how many matching requests fail; 0 means all of them
 }
 
-// Request describes a request a FaultProxy sees.
-type Request struct {
-	Service string // from the SigV4 credential scope, e.g. "ec2", "sts"
-	Region  string // from the SigV4 credential scope
-	Action  string // Query-protocol Action or the JSON X-Amz-Target operation
-	KeyID   string // the signing access key id
-	At      time.Time
+// Truncation breaks the responses to matching requests. The request is
+// forwarded and served; the client then gets the status line, the headers
+// (with the Content-Length of the whole body) and only the first After
+// bytes of the body before the connection is closed: a truncated body, as
+// a dropped connection shows it. With NoResponse the connection is closed
+// before any byte of the response: the upstream acted, the client never
+// hears of it.
+type Truncation struct {
+	After      int  // body bytes sent before the close; 0 sends the headers only
+	NoResponse bool // close without any response
+	Times      int  // how many matching requests are broken; 0 means all of them
 }
 
+// rule is one injected Fault or Truncation. Its budget is taken with CAS so
+// that concurrent requests never break more than Times.
 type rule struct {
 	match func(Request) bool
-	fault Fault
-	left  atomic.Int64 // remaining failures; <0 for unlimited
+	fault *Fault
+	trunc *Truncation
+	left  atomic.Int64 // remaining uses; <0 for unlimited
 }
 
-// FaultProxy forwards requests to an AWS endpoint (moto) and records them,
-// answering matching requests with injected AWS errors in the wire format of
-// the service's protocol.
-type FaultProxy struct {
-	srv   *httptest.Server
-	proxy *httputil.ReverseProxy
-
-	mu    sync.Mutex
-	rules []*rule
-	seen  []Request
-}
-
-// StartFaultProxy starts a proxy to target on loopback; Close stops it.
-func StartFaultProxy(target string) (*FaultProxy, error) {
-	u, err := url.Parse(target)
-	if err != nil {
-		return nil, err
-	}
-	p := &FaultProxy{proxy: httputil.NewSingleHostReverseProxy(u)}
-	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
-	return p, nil
-}
-
-// URL is the proxy's endpoint.
-func (p *FaultProxy) URL() string { return p.srv.URL }
-
-// Close stops the proxy.
-func (p *FaultProxy) Close() { p.srv.Close() }
-
-// Inject makes requests matching match fail with f.
-func (p *FaultProxy) Inject(match func(Request) bool, f Fault) {
-	r := &rule{match: match, fault: f}
-	if f.Times > 0 {
-		r.left.Store(int64(f.Times))
+func newRule(match func(Request) bool, times int) *rule {
+	r := &rule{match: match}
+	if times > 0 {
+		r.left.Store(int64(times))
 	} else {
 		r.left.Store(-1)
 	}
-	p.mu.Lock()
-	p.rules = append(p.rules, r)
-	p.mu.Unlock()
+	return r
 }
 
-// Requests returns the requests seen so far, in arrival order.
-func (p *FaultProxy) Requests() []Request {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]Request(nil), p.seen...)
+// take reports whether the rule may fire once more, and counts the use.
+func (r *rule) take() bool {
+	for {
+		left := r.left.Load()
+		switch {
+		case left < 0:
+			return true
+		case left == 0:
+			return false
+		case r.left.CompareAndSwap(left, left-1):
+			return true
+		}
+	}
 }
 
-func (p *FaultProxy) serve(w http.ResponseWriter, r *http.Request) {
-	req := describe(r)
-	p.mu.Lock()
-	p.seen = append(p.seen, req)
-	rules := append([]*rule(nil), p.rules...)
-	p.mu.Unlock()
-	for _, rl := range rules {
-		if !rl.match(req) {
-			continue
-		}
-		if left := rl.left.Load(); left == 0 {
-			continue
-		} else if left > 0 && rl.left.Add(-1) < 0 {
-			continue
-		}
-		writeFault(w, req, rl.fault, r.Header.Get("X-Amz-Target") != "")
-		return
-	}
-	p.proxy.ServeHTTP(w, r)
-}
-
-func describe(r *http.Request) Request {
-	req := Request{At: time.Now()}
-	auth := r.Header.Get("Authorization")
-	if _, rest, ok := strings.Cut(auth, "Credential="); ok {
-		scope, _, _ := strings.Cut(rest, ",")
-		parts := strings.Split(scope, "/")
-		if len(parts) >= 4 {
-			req.KeyID, req.Region, req.Service = parts[0], parts[2], parts[3]
-		}
-	}
-	if t := r.Header.Get("X-Amz-Target"); t != "" {
-		_, req.Action, _ = strings.Cut(t, ".")
-		return req
-	}
-	if r.Body != nil && r.Method == http.MethodPost {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if v, err := url.ParseQuery(string(body)); err == nil {
-			req.Action = v.Get("Action")
-		}
-	}
-	if req.Action == "" {
-		req.Action = r.URL.Query().Get("Action")
-	}
-	return req
-}
-
-func writeFault(w http.ResponseWriter, req Request, f Fault, jsonProtocol bool) {
+// writeFault answers with an AWS error in the wire format of req's
+// protocol, as the SDK's deserializers read it.
+func writeFault(w http.ResponseWriter, r *http.Request, req Request, f Fault) {
 	status := f.Status
 	if status == 0 {
 		status = http.StatusBadRequest
 	}
-	switch {
-	case jsonProtocol:
-		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
-		w.Header().Set("X-Amzn-ErrorType", f.Code)
+	h := w.Header()
+	h.Set("X-Amzn-Requestid", "awstest-fault")
+	switch req.proto {
+	case protoJSON:
+		ct := r.Header.Get("Content-Type")
+		if ct == "" {
+			ct = "application/x-amz-json-1.0"
+		}
+		h.Set("Content-Type", ct)
+		h.Set("X-Amzn-ErrorType", f.Code)
 		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, f.Code, f.Message)
-	case req.Service == "ec2":
-		w.Header().Set("Content-Type", "text/xml")
+		body, _ := json.Marshal(map[string]string{"__type": f.Code, "message": f.Message})
+		_, _ = w.Write(body)
+	case protoRESTJSON:
+		h.Set("Content-Type", "application/json")
+		h.Set("X-Amzn-ErrorType", f.Code)
 		w.WriteHeader(status)
-		fmt.Fprintf(w, `<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>fault</RequestID></Response>`, f.Code, f.Message)
+		body, _ := json.Marshal(map[string]string{"message": f.Message})
+		_, _ = w.Write(body)
+	case protoCBOR:
+		h.Set("Content-Type", "application/cbor")
+		h.Set("Smithy-Protocol", "rpc-v2-cbor")
+		w.WriteHeader(status)
+		_, _ = w.Write(cborErrorBody(f.Code, f.Message))
+	case protoEC2:
+		h.Set("Content-Type", "text/xml;charset=UTF-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+			`<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>awstest-fault</RequestID></Response>`,
+			xmlText(f.Code), xmlText(f.Message))
+	case protoS3:
+		h.Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+			`<Error><Code>%s</Code><Message>%s</Message><RequestId>awstest-fault</RequestId><HostId>awstest</HostId></Error>`,
+			xmlText(f.Code), xmlText(f.Message))
 	default:
-		w.Header().Set("Content-Type", "text/xml")
+		faultType := "Sender"
+		if status >= 500 {
+			faultType = "Receiver"
+		}
+		h.Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
-		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>fault</RequestId></ErrorResponse>`, f.Code, f.Message)
+		fmt.Fprintf(w, `<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>awstest-fault</RequestId></ErrorResponse>`,
+			faultType, xmlText(f.Code), xmlText(f.Message))
 	}
+}
+
+func xmlText(s string) string {
+	var b bytes.Buffer
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// cborErrorBody encodes {"__type": code, "message": msg} in CBOR (RFC 8949):
+// a map of two text-string pairs is all an rpcv2Cbor error needs.
+func cborErrorBody(code, msg string) []byte {
+	b := []byte{0xa2} // map, 2 pairs
+	for _, s := range []string{"__type", code, "message", msg} {
+		b = cborHead(b, 3, uint64(len(s))) // major type 3: text string
+		b = append(b, s...)
+	}
+	return b
+}
+
+func cborHead(b []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(b, m|byte(n))
+	case n <= 0xff:
+		return append(b, m|24, byte(n))
+	case n <= 0xffff:
+		return append(b, m|25, byte(n>>8), byte(n))
+	default:
+		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+}
+
+// truncate serves r through next into memory, then sends the client the
+// broken response tr asks for on the raw connection and closes it.
+func truncate(w http.ResponseWriter, r *http.Request, next http.Handler, tr Truncation) {
+	rec := &capture{header: http.Header{}}
+	next.ServeHTTP(rec, r)
+	conn, bw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // cannot hijack: at least drop the response
+	}
+	defer conn.Close()
+	if tr.NoResponse {
+		return
+	}
+	writePartial(bw.Writer, rec.code(), rec.header, rec.body, tr.After)
+	_ = bw.Flush()
+}
+
+// writePartial writes an HTTP/1.1 response whose Content-Length promises
+// all of body but whose payload is only its first n bytes.
+func writePartial(w *bufio.Writer, status int, header http.Header, body []byte, n int) {
+	n = max(0, min(n, len(body)))
+	fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	h := header.Clone()
+	h.Del("Transfer-Encoding")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_ = h.Write(w)
+	_, _ = w.WriteString("\r\n")
+	_, _ = w.Write(body[:n])
 }

@@ -16,10 +16,6 @@ import (
 	"time"
 )
 
-// ErrNoMoto reports that neither moto_server nor python3 -m moto.server can
-// be started on this machine.
-var ErrNoMoto = errors.New("awstest: moto_server not found (install it with: pip install 'moto[server]')")
-
 // TestAccountID is the account moto acts in for credentials that were not
 // obtained by assuming a role.
 const TestAccountID = "123456789012"
