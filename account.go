@@ -3,7 +3,6 @@ package awsaccount
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -113,9 +112,7 @@ func (a *Account) knownIdentity() (id, alias string) {
 	if ident := top.ident.Load(); ident != nil {
 		id = ident.accountID
 	} else if top.role != nil {
-		if parts := strings.SplitN(top.role.RoleArn, ":", 6); len(parts) == 6 {
-			id = parts[4]
-		}
+		id = arnAccount(top.role.RoleArn)
 	}
 	if id == "" {
 		return "", ""

@@ -481,9 +481,25 @@ func (s *Session) AccessKey(ctx context.Context) (string, error) {
 // AccountID returns the account of the current credentials (STS
 // GetCallerIdentity, memoized per stack layer: one call however many
 // goroutines ask at once, forgotten on AssumeRole and Revert).
+//
+// Under an assumed role it is the account of the role's ARN, which is
+// where assumed-role credentials act: no call is needed (nor made).
 func (s *Session) AccountID(ctx context.Context) (string, error) {
+	if l := s.top.Load(); l.role != nil {
+		if id := arnAccount(l.role.RoleArn); id != "" {
+			return id, nil
+		}
+	}
 	id, err := s.identity(ctx)
 	return id.accountID, err
+}
+
+// arnAccount is the account field of an ARN, or "".
+func arnAccount(arn string) string {
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
+		return parts[4]
+	}
+	return ""
 }
 
 // UserID returns the unique id of the current principal (memoized as
