@@ -302,13 +302,77 @@ func validateLimits(l RateLimitSpec, api map[string]RateLimitSpec) error {
 
 // key is the canonical identity of a spec: its JSON encoding (struct fields
 // in declaration order, map keys sorted, durations as integers) with every
-// secret replaced by a keyed hash.
+// secret replaced by a keyed hash. This package's spec types take a typed
+// path; any other (a spec of a package built on the Registry) is encoded,
+// and its secrets found by their YAML/JSON keys anywhere in it.
 func (r *Registry) key(kind string, spec any) (string, error) {
-	b, err := json.Marshal(canonical(spec, r.hashSecret))
+	c := canonical(spec, r.hashSecret)
+	if c == nil {
+		var tree any
+		b, err := json.Marshal(spec)
+		if err == nil {
+			err = json.Unmarshal(b, &tree)
+		}
+		if err != nil {
+			return "", fmt.Errorf("awsaccount: encode %s spec: %w", kind, err)
+		}
+		c = hashSecrets(tree, "", r.hashSecret)
+	}
+	b, err := json.Marshal(c)
 	if err != nil {
 		return "", fmt.Errorf("awsaccount: encode %s spec: %w", kind, err)
 	}
 	return kind + ":" + string(b), nil
+}
+
+// secretKeys are the JSON keys of the spec types' secrets.
+var secretKeys = map[string]bool{
+	"aws_secret_access_key": true, "aws_session_token": true,
+	"ExternalId": true, "TokenCode": true, "WebIdentityToken": true,
+}
+
+// hashSecrets replaces, in a decoded JSON tree, the values of secret keys
+// (and the URL of a redis backend) by their hashes.
+func hashSecrets(v any, key string, hash func(string) string) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = hashSecrets(e, k, hash)
+		}
+		if u, ok := t["url"].(string); ok && key == "redis" {
+			t["url"] = redactURL(u) + "#" + hash(u)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = hashSecrets(e, key, hash)
+		}
+	case string:
+		if secretKeys[key] {
+			return hash(t)
+		}
+	}
+	return v
+}
+
+// Shared returns the object kept in r for kind and spec, building it with
+// build on the first request: r's caching, for packages that build on the
+// Registry (package organization keeps its Organizations with it). As for
+// the Registry's own objects, identity is the canonical encoding of spec
+// (key and map order do not matter; secrets — the SessionParameters and
+// AssumeRole keys anywhere in it — appear only as keyed hashes), concurrent
+// first requests build once, build runs detached from the first caller's
+// cancel, and a failed build is not kept.
+func Shared[T any](ctx context.Context, r *Registry, kind string, spec any, build func(context.Context) (T, error)) (T, error) {
+	var zero T
+	key, err := r.key("shared:"+kind, spec)
+	if err != nil {
+		return zero, err
+	}
+	v, err := r.get(ctx, key, func(ctx context.Context) (any, error) { return build(ctx) })
+	if err != nil {
+		return zero, err
+	}
+	return v.(T), nil
 }
 
 func (r *Registry) hashSecret(s string) string {
@@ -320,7 +384,8 @@ func (r *Registry) hashSecret(s string) string {
 	return "hmac:" + hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// canonical returns a copy of spec whose secrets are replaced by hash(s).
+// canonical returns a copy of spec whose secrets are replaced by hash(s),
+// or nil when spec is not one of this package's spec types.
 func canonical(spec any, hash func(string) string) any {
 	switch s := spec.(type) {
 	case SessionParameters:
@@ -360,7 +425,7 @@ func canonical(spec any, hash func(string) string) any {
 		s.RateLimitRegionSpec = canonicalLimits(s.RateLimitRegionSpec, hash)
 		return s
 	}
-	return spec
+	return nil // not one of ours
 }
 
 func canonicalLimits(m map[string]RateLimitSpec, hash func(string) string) map[string]RateLimitSpec {

@@ -73,3 +73,39 @@ Set:
 		t.Fatal("two secrets, one key")
 	}
 }
+
+// Shared keeps the objects of packages built on the Registry: one build per
+// canonical spec, and the spec's secrets appear only hashed in its key.
+func TestSharedHashesForeignSpecs(t *testing.T) {
+	type memberSpec struct {
+		Account awsaccount.AccountSpec          `json:"Account"`
+		Role    awsaccount.AssumeRoleParameters `json:"MemberRole"`
+		Names   []string                        `json:"Names"`
+	}
+	reg := awsaccount.NewRegistry()
+	spec := memberSpec{
+		Account: awsaccount.AccountSpec{SessionParameters: awsaccount.SessionParameters{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "TOP-SECRET-KEY"}},
+		Role:    awsaccount.AssumeRoleParameters{RoleArn: "arn:aws:iam::111122223333:role/x", ExternalId: "EXTERNAL-SECRET"},
+		Names:   []string{"prod-*"},
+	}
+	key, err := reg.KeyForTest("shared:member", spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(key, "TOP-SECRET-KEY") || strings.Contains(key, "EXTERNAL-SECRET") || !strings.Contains(key, "prod-*") {
+		t.Fatalf("key %s shows a secret or lost a value", key)
+	}
+	builds := 0
+	build := func(context.Context) (*int, error) { builds++; n := builds; return &n, nil }
+	a, err := awsaccount.Shared(context.Background(), reg, "member", spec, build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := awsaccount.Shared(context.Background(), reg, "member", spec, build)
+	other := spec
+	other.Role.ExternalId = "ANOTHER-SECRET"
+	c, _ := awsaccount.Shared(context.Background(), reg, "member", other, build)
+	if a != b || a == c || builds != 2 {
+		t.Fatalf("Shared built %d objects (same spec same object: %v; another secret another object: %v)", builds, a == b, a != c)
+	}
+}
