@@ -4,7 +4,7 @@ PKGS      ?= ./...
 BENCHTIME ?= 1s
 FUZZTIME  ?= 20s
 
-.PHONY: all demo test deps vet unit fuzz bench build
+.PHONY: all demo test deps vet unit fuzz bench build fleetbench
 
 all: test
 
@@ -33,5 +33,21 @@ fuzz:
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
+# fleetbench = a fleet run of the CLI (N accounts entered by AssumeRole × 17
+# regions) behind a proxy that adds 50 ms to every request: wall time,
+# latency floor, AssumeRole count, TCP connections, peak RSS. BASELINE=path
+# to an older awsacct binary runs it beside this tree's.
+FLEETBENCH_ARGS ?= -accounts 50,200 -regions 17 -latency 50ms
+fleetbench: deps
+	$(GO) run ./internal/fleetbench $(FLEETBENCH_ARGS) $(if $(BASELINE),-baseline $(BASELINE))
+
 demo:
-	@if [ -x scripts/demo.sh ]; then scripts/demo.sh; else echo "make demo: coming with the CLI (issue: the awsacct CLI)"; fi
+	@if [ -x scripts/demo.sh ]; then scripts/demo.sh; else echo "make # fleetbench = a fleet run of the CLI (N accounts entered by AssumeRole × 17
+# regions) behind a proxy that adds 50 ms to every request: wall time,
+# latency floor, AssumeRole count, TCP connections, peak RSS. BASELINE=path
+# to an older awsacct binary runs it beside this tree's.
+FLEETBENCH_ARGS ?= -accounts 50,200 -regions 17 -latency 50ms
+fleetbench: deps
+	$(GO) run ./internal/fleetbench $(FLEETBENCH_ARGS) $(if $(BASELINE),-baseline $(BASELINE))
+
+demo: coming with the CLI (issue: the awsacct CLI)"; fi
