@@ -99,8 +99,8 @@ func (s ServiceEndpoints) validate(path string) error {
 			continue
 		}
 		for _, r := range sortedKeys(e.Regions) {
-			if !validRegionName(r) {
-				return fieldErr(path+"."+k+"."+r, "is not a region name")
+			if err := checkRegion(r); err != nil {
+				return fieldErr(path+"."+k+"."+r, err.Error())
 			}
 			if err := checkEndpointURL(e.Regions[r]); err != nil {
 				return fieldErr(path+"."+k+"."+r, err.Error())

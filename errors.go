@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/smithy-go"
 
 	"github.com/awsaccount/awsaccount/ratelimit"
@@ -175,7 +176,7 @@ const (
 	hintNotEnabled   = "the region may not be enabled for this account (opt-in region), or the credentials are not valid there"
 	hintThrottled    = "AWS throttled the calls: lower the rate limit for this account and region"
 	hintLimitRefusal = "refused by the client-side rate limit (block: false): retry later or set block: true"
-	hintUnreachable  = "the endpoint could not be reached: check ServiceEndpoints, the network and the region name"
+	hintUnreachable  = "the endpoint could not be reached: check the endpoint (ServiceEndpoints, AWS_ENDPOINT_URL, --endpoint-url), the network and the region name"
 )
 
 func (r *RegionalAccount) newCallError(service, operation string, err error) *CallError {
@@ -185,7 +186,20 @@ func (r *RegionalAccount) newCallError(service, operation string, err error) *Ca
 		ce.Source = r.account.session.source()
 	}
 	ce.Code, ce.Hint = classify(err)
+	if ce.Hint == "" && ssoExpired(err) {
+		ce.Code = "SSOTokenExpired"
+		ce.Hint = "the SSO session has expired or was never started: run aws sso login"
+		if p := r.account.session.params.Profile; p != "" {
+			ce.Hint += " --profile " + p
+		}
+	}
 	return ce
+}
+
+// ssoExpired reports an SSO token that is missing, expired or refused.
+func ssoExpired(err error) bool {
+	var invalid *ssocreds.InvalidTokenError
+	return errors.As(err, &invalid) || strings.Contains(err.Error(), "SSO token")
 }
 
 // targetError is the error of a ForEach function on r: err itself when it

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -172,5 +173,64 @@ func TestRegistrySharesOneHTTPClient(t *testing.T) {
 	ca, cb := a.Session().Config().HTTPClient, b.Session().Config().HTTPClient
 	if ca == nil || ca != cb {
 		t.Fatalf("HTTP clients %p and %p, want one shared", ca, cb)
+	}
+}
+
+// A region no partition has is refused before any call, with a suggestion.
+func TestUnknownRegionRefused(t *testing.T) {
+	ctx := context.Background()
+	p := testKeys
+	p.Region = "us-moon-1"
+	_, err := awsaccount.NewSession(ctx, p)
+	var pe *awsaccount.ParameterError
+	if !errors.As(err, &pe) || pe.Path != "SessionParameters.region_name" || !strings.Contains(pe.Problem, "us-moon-1") {
+		t.Fatalf("err = %v, want a ParameterError at SessionParameters.region_name naming us-moon-1", err)
+	}
+	reg := testRegistry(emulatorURL)
+	_, err = reg.RegionalAccount(ctx, awsaccount.RegionalAccountSpec{Account: awsaccount.AccountSpec{SessionParameters: testKeys}, Region: "eu-wets-1"})
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "did you mean eu-west-1") {
+		t.Fatalf("err = %v, want a suggestion of eu-west-1", err)
+	}
+}
+
+// The region-less RegionalAccount factory takes the session's region, as the
+// seed's does.
+func TestRegionalAccountFactoryTakesTheSessionRegion(t *testing.T) {
+	reg := testRegistry(emulatorURL)
+	p := testKeys
+	p.Region = "eu-central-1"
+	ra, err := reg.RegionalAccount(context.Background(), awsaccount.RegionalAccountSpec{Account: awsaccount.AccountSpec{SessionParameters: p}})
+	if err != nil || ra.Region() != "eu-central-1" {
+		t.Fatalf("RegionalAccount without region_name: %v, %v; want eu-central-1", ra, err)
+	}
+}
+
+// An SSO profile whose login has expired says how to log in again.
+func TestSSOHint(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := dir + "/config"
+	if err := os.WriteFile(cfgFile, []byte(`[profile sso-dev]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+region = us-east-1
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", cfgFile)
+	t.Setenv("HOME", dir) // no cached token under ~/.aws/sso/cache
+	s, err := awsaccount.NewSession(context.Background(), awsaccount.SessionParameters{Profile: "sso-dev"},
+		func(o *awsaccount.SessionOptions) {
+			o.LoadOptions = append(o.LoadOptions, config.WithBaseEndpoint(emulatorURL))
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra := awsaccount.NewRegionalAccount(nil, awsaccount.NewAccount(s), "us-east-1")
+	_, err = awsaccount.Client(ra, sts.NewFromConfig).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	var ce *awsaccount.CallError
+	if !errors.As(err, &ce) || !strings.Contains(ce.Hint, "aws sso login --profile sso-dev") || ce.Source != "profile sso-dev" {
+		t.Fatalf("err = %v (hint %q), want the aws sso login hint naming the profile", err, ce.Hint)
 	}
 }

@@ -198,12 +198,15 @@ func (r *Registry) Account(ctx context.Context, spec AccountSpec) (*Account, err
 
 // RegionalAccount returns the RegionalAccount for spec: the seed's
 // regional_account_factory.
+//
+// As the seed's factory, it takes the region from the account's session when
+// spec has none (region_name of its SessionParameters, else the SDK's
+// configured region, else us-east-1).
 func (r *Registry) RegionalAccount(ctx context.Context, spec RegionalAccountSpec) (*RegionalAccount, error) {
-	if spec.Region == "" {
-		return nil, fieldErr("region_name", "is required")
-	}
-	if !validRegionName(spec.Region) {
-		return nil, fieldErr("region_name", fmt.Sprintf("%q is not a region name", spec.Region))
+	if spec.Region != "" {
+		if err := checkRegion(spec.Region); err != nil {
+			return nil, fieldErr("region_name", err.Error())
+		}
 	}
 	if err := validateLimits(spec.RateLimit, spec.APILimits); err != nil {
 		return nil, err
@@ -211,6 +214,9 @@ func (r *Registry) RegionalAccount(ctx context.Context, spec RegionalAccountSpec
 	a, err := r.Account(ctx, spec.Account)
 	if err != nil {
 		return nil, err
+	}
+	if spec.Region == "" {
+		spec.Region = globalConfig(a.session.Config()).Region
 	}
 	return r.regionalAccount(ctx, a, spec)
 }

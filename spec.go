@@ -41,8 +41,10 @@ func (p SessionParameters) Validate() error {
 	if p.AccessKeyID != "" && p.Profile != "" {
 		return fieldErr("profile_name", "cannot be combined with static keys (aws_access_key_id)")
 	}
-	if p.Region != "" && !validRegionName(p.Region) {
-		return fieldErr("region_name", fmt.Sprintf("%q is not a region name", p.Region))
+	if p.Region != "" {
+		if err := checkRegion(p.Region); err != nil {
+			return fieldErr("region_name", err.Error())
+		}
 	}
 	return p.ServiceEndpoints.validate("ServiceEndpoints")
 }

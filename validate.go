@@ -2,6 +2,7 @@ package awsaccount
 
 import (
 	"fmt"
+	"github.com/awsaccount/awsaccount/regions"
 	"regexp"
 	"strings"
 )
@@ -23,6 +24,19 @@ const (
 )
 
 func validRegionName(s string) bool { return regionNamePattern.MatchString(s) }
+
+// checkRegion refuses a region name that no partition has (a typo such as
+// us-moon-1 must not reach an endpoint), suggesting the likely one.
+func checkRegion(name string) error {
+	if !validRegionName(name) {
+		return fmt.Errorf("%q is not a region name", name)
+	}
+	if p, ok := regions.PartitionOf(name); ok && regions.Known(p, name) {
+		return nil
+	}
+	_, err := regions.FilterOf("", name) // says it with a suggestion
+	return err
+}
 
 // Validate reports the first problem with r as a *ParameterError naming the
 // field by its YAML key (relative to r: "DurationSeconds"). It makes no

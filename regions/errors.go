@@ -53,14 +53,24 @@ func (e *NameError) Unwrap() error { return e.Kind }
 // ErrBadPattern) or matches no name of its partition (Err is ErrNoMatch).
 type PatternError struct {
 	Pattern   string
-	Partition string
+	Partition string // "" when every partition was searched
 	Err       error
+	// Hint, when not empty, says where the pattern would match.
+	Hint string
 }
 
 // Error reports the pattern and what is wrong with it.
 func (e *PatternError) Error() string {
 	if errors.Is(e.Err, ErrNoMatch) {
-		return fmt.Sprintf("pattern %q matches nothing in partition %s", e.Pattern, e.Partition)
+		where := "in any partition"
+		if e.Partition != "" {
+			where = "in partition " + e.Partition
+		}
+		s := fmt.Sprintf("pattern %q matches nothing %s", e.Pattern, where)
+		if e.Hint != "" {
+			s += " (" + e.Hint + ")"
+		}
+		return s
 	}
 	return fmt.Sprintf("bad pattern %q: %v", e.Pattern, e.Err)
 }

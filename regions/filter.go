@@ -225,7 +225,11 @@ func (pf PartitionFilter) checkEntry(p *partition, entry string) error {
 		var u bitset
 		pf.universe(p, &u)
 		if !u.any(func(n string) bool { ok, _ := path.Match(entry, n); return ok }) {
-			return &PatternError{Pattern: entry, Partition: p.name, Err: ErrNoMatch}
+			e := &PatternError{Pattern: entry, Partition: p.name, Err: ErrNoMatch}
+			if others := matchingPartitions(entry); len(others) > 0 {
+				e.Hint = "it matches regions of partition " + strings.Join(others, ", ") + ": put it under Partitions." + others[0]
+			}
+			return e
 		}
 		return nil
 	}
@@ -240,9 +244,82 @@ func (pf PartitionFilter) checkEntry(p *partition, entry string) error {
 		return &NameError{Kind: ErrUnknownRegion, Name: entry, Partition: p.name,
 			Hint: "a non-regional endpoint name: set IncludeNonRegional"}
 	}
+	if q, ok := PartitionOf(entry); ok && q != p.name && Known(q, entry) {
+		return &NameError{Kind: ErrUnknownRegion, Name: entry, Partition: p.name,
+			Hint: "a region of partition " + q + ": put it under Partitions." + q}
+	}
 	var u bitset
 	pf.universe(p, &u)
 	return &NameError{Kind: ErrUnknownRegion, Name: entry, Partition: p.name, Hint: suggest(entry, u.names())}
+}
+
+// matchingPartitions lists the partitions with a region that glob matches.
+func matchingPartitions(glob string) []string {
+	var out []string
+	for _, i := range partitionOrder() {
+		p := &partitions[i]
+		for _, n := range p.regions.list() {
+			if ok, _ := path.Match(glob, names[n]); ok {
+				out = append(out, p.name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// FilterOf builds the Filter that includes the given region names and
+// globs, as a user of a --regions flag means them: a name goes to the
+// partition that has it; a glob to preferred (DefaultPartition when "") if
+// it matches a region there, else to every partition where it matches — so
+// "us-*" is the aws partition's, and "us-gov-*" aws-us-gov's. A name or
+// glob that no partition has is an error naming it (with a suggestion), as
+// is a malformed glob.
+func FilterOf(preferred string, entries ...string) (Filter, error) {
+	if preferred == "" {
+		preferred = DefaultPartition
+	}
+	f := Filter{Partitions: map[string]PartitionFilter{}}
+	add := func(p, entry string) {
+		pf := f.Partitions[p]
+		pf.Regions.Include = append(pf.Regions.Include, entry)
+		f.Partitions[p] = pf
+	}
+	var errs []error
+	for _, entry := range entries {
+		if !isGlob(entry) {
+			if p, ok := PartitionOf(entry); ok && Known(p, entry) {
+				add(p, entry)
+				continue
+			}
+			var all []string
+			for _, p := range partitions {
+				for _, n := range p.regions.list() {
+					all = append(all, names[n])
+				}
+			}
+			errs = append(errs, &NameError{Kind: ErrUnknownRegion, Name: entry, Hint: suggest(entry, all)})
+			continue
+		}
+		if _, err := path.Match(entry, ""); err != nil {
+			errs = append(errs, &PatternError{Pattern: entry, Err: err})
+			continue
+		}
+		ps := matchingPartitions(entry)
+		if slices.Contains(ps, preferred) {
+			ps = []string{preferred}
+		}
+		if len(ps) == 0 {
+			errs = append(errs, &PatternError{Pattern: entry, Err: ErrNoMatch})
+		}
+		for _, p := range ps {
+			add(p, entry)
+		}
+	}
+	if len(errs) > 0 {
+		return Filter{}, errors.Join(errs...)
+	}
+	return f, nil
 }
 
 // universe sets in u the names pf may refer to in p.

@@ -245,7 +245,7 @@ func TestFilterErrors(t *testing.T) {
 		"region of another partition": {
 			filter: regions.Filter{Partitions: map[string]regions.PartitionFilter{"aws-cn": include("us-east-1")}},
 			is:     []error{regions.ErrUnknownRegion},
-			text:   `Partitions.aws-cn.Regions.include[0]: unknown region "us-east-1" in partition aws-cn`,
+			text:   `Partitions.aws-cn.Regions.include[0]: unknown region "us-east-1" in partition aws-cn (a region of partition aws: put it under Partitions.aws)`,
 		},
 		"unknown exclude": {
 			filter: aws(regions.PartitionFilter{Regions: regions.RegionFilter{Exclude: []string{"eu-west-4"}}}),
@@ -405,4 +405,51 @@ func TestFilterConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// A region or glob of another partition is refused with a hint that names
+// the partition that has it, not a look-alike of the wrong partition.
+func TestFilterNamesTheRightPartition(t *testing.T) {
+	tests := map[string]struct {
+		f    regions.Filter
+		want string
+	}{
+		"literal of another partition": {regions.Filter{Partitions: map[string]regions.PartitionFilter{"aws": {Regions: regions.RegionFilter{Include: []string{"us-gov-west-1"}}}}},
+			"a region of partition aws-us-gov: put it under Partitions.aws-us-gov"},
+		"glob of another partition": {regions.Filter{Partitions: map[string]regions.PartitionFilter{"aws": {Regions: regions.RegionFilter{Include: []string{"us-gov-*"}}}}},
+			"it matches regions of partition aws-us-gov"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := tc.f.Validate()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// FilterOf puts each name and glob in the partitions that have it.
+func TestFilterOf(t *testing.T) {
+	f, err := regions.FilterOf("", "us-*", "us-gov-*", "cn-north-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for p, pf := range f.Partitions {
+		got[p] = pf.Regions.Include
+	}
+	if !slices.Equal(got["aws"], []string{"us-*"}) || !slices.Equal(got["aws-us-gov"], []string{"us-gov-*"}) ||
+		!slices.Equal(got["aws-cn"], []string{"cn-north-1"}) || len(got) != 3 {
+		t.Fatalf("FilterOf = %v", got)
+	}
+	names, err := f.Regions("ec2")
+	if err != nil || !slices.Contains(names, "us-gov-west-1") || !slices.Contains(names, "us-east-1") {
+		t.Fatalf("regions %v, %v", names, err)
+	}
+	for _, bad := range []string{"us-moon-1", "mars-*", "us-[*"} {
+		if _, err := regions.FilterOf("", bad); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("regions.FilterOf(%q) = %v, want an error naming it", bad, err)
+		}
+	}
 }
