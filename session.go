@@ -63,6 +63,12 @@ type SessionOptions struct {
 	// detached from any one caller's context). Default 30s.
 	IdentityTimeout time.Duration
 
+	// MFACode, if set, is asked for the current code of an MFA device when
+	// a role with a SerialNumber and no TokenCode is assumed (and again
+	// when it is refreshed): a CLI prompts on the terminal. Without it such
+	// a role is refused before any call.
+	MFACode func(serial string) (string, error)
+
 	// ConnectTimeout bounds each TCP connect and each TLS handshake;
 	// ReadTimeout is how long a connection may go silent while a response
 	// is awaited or read (the SDK's rolling read inactivity timeout). Each
@@ -289,7 +295,11 @@ func (s *Session) AssumeRole(ctx context.Context, r AssumeRoleParameters, chain 
 
 func (s *Session) assumeRoles(ctx context.Context, verify bool, roles []AssumeRoleParameters) error {
 	for i, r := range roles {
-		if err := r.Validate(); err != nil {
+		err := r.Validate()
+		if err == nil && r.SerialNumber != "" && r.TokenCode == "" && s.opts.MFACode == nil {
+			err = fieldErr("TokenCode", "is required with SerialNumber (or give SessionOptions.MFACode to ask for it)")
+		}
+		if err != nil {
 			if len(roles) > 1 {
 				return prefixed(fmt.Sprintf("AssumeRoles[%d]", i), err)
 			}
@@ -390,8 +400,13 @@ func (s *Session) newLayer(below *layer, r AssumeRoleParameters) *layer {
 			}
 			if r.SerialNumber != "" {
 				o.SerialNumber = aws.String(r.SerialNumber)
-				code := r.TokenCode
-				o.TokenProvider = func() (string, error) { return code, nil }
+				serial, code, ask := r.SerialNumber, r.TokenCode, s.opts.MFACode
+				o.TokenProvider = func() (string, error) {
+					if code != "" {
+						return code, nil
+					}
+					return ask(serial)
+				}
 			}
 		})
 	}

@@ -41,65 +41,82 @@ func checkRegion(name string) error {
 // Validate reports the first problem with r as a *ParameterError naming the
 // field by its YAML key (relative to r: "DurationSeconds"). It makes no
 // network call and never quotes a secret.
+//
+// A SerialNumber without a TokenCode passes: the code may come from
+// SessionOptions.MFACode when the role is assumed (AssumeRole refuses it
+// when there is none).
 func (r AssumeRoleParameters) Validate() error {
-	const p = ""
 	switch r.Method {
 	case "", methodAssumeRole, methodAssumeRoleWithWebIdentity:
 	default:
-		return fieldErr(p+"sts_method", fmt.Sprintf("unknown method %q (want %s or %s)", r.Method, methodAssumeRole, methodAssumeRoleWithWebIdentity))
+		return fieldErr("sts_method", fmt.Sprintf("unknown method %q (want %s or %s)", r.Method, methodAssumeRole, methodAssumeRoleWithWebIdentity))
 	}
+	if err := r.validateCommon(); err != nil {
+		return err
+	}
+	if r.Method == methodAssumeRoleWithWebIdentity {
+		return r.validateWebIdentity()
+	}
+	if r.WebIdentityToken != "" || r.WebIdentityTokenFile != "" {
+		return fieldErr("WebIdentityToken", "needs sts_method: "+methodAssumeRoleWithWebIdentity)
+	}
+	return r.validateMFA()
+}
+
+// validateCommon checks what both methods take.
+func (r AssumeRoleParameters) validateCommon() error {
 	if r.RoleArn == "" {
-		return fieldErr(p+"RoleArn", "is required")
+		return fieldErr("RoleArn", "is required")
 	}
 	if !roleARNPattern.MatchString(r.RoleArn) {
-		return fieldErr(p+"RoleArn", fmt.Sprintf("%q is not an IAM role ARN (want arn:aws:iam::123456789012:role/name)", r.RoleArn))
+		return fieldErr("RoleArn", fmt.Sprintf("%q is not an IAM role ARN (want arn:aws:iam::123456789012:role/name)", r.RoleArn))
 	}
 	if r.RoleSessionName != "" && !roleSessionPattern.MatchString(r.RoleSessionName) {
-		return fieldErr(p+"RoleSessionName", fmt.Sprintf("%q must be 2 to 64 characters of letters, digits and +=,.@_-", r.RoleSessionName))
+		return fieldErr("RoleSessionName", fmt.Sprintf("%q must be 2 to 64 characters of letters, digits and +=,.@_-", r.RoleSessionName))
 	}
 	if r.DurationSeconds != 0 && (r.DurationSeconds < minDurationSeconds || r.DurationSeconds > maxDurationSeconds) {
-		return fieldErr(p+"DurationSeconds", fmt.Sprintf("%d is outside %d..%d", r.DurationSeconds, minDurationSeconds, maxDurationSeconds))
+		return fieldErr("DurationSeconds", fmt.Sprintf("%d is outside %d..%d", r.DurationSeconds, minDurationSeconds, maxDurationSeconds))
 	}
 	for i, a := range r.PolicyArns {
 		if !strings.HasPrefix(a, "arn:") {
-			return fieldErr(fmt.Sprintf("%sPolicyArns[%d]", p, i), fmt.Sprintf("%q is not an ARN", a))
+			return fieldErr(fmt.Sprintf("PolicyArns[%d]", i), fmt.Sprintf("%q is not an ARN", a))
 		}
 	}
 	if r.SourceIdentity != "" && !sourceIdentityPattern.MatchString(r.SourceIdentity) {
-		return fieldErr(p+"SourceIdentity", "must be 2 to 64 characters of letters, digits and +=,.@_-")
+		return fieldErr("SourceIdentity", "must be 2 to 64 characters of letters, digits and +=,.@_-")
 	}
 	for _, k := range r.TransitiveTagKeys {
 		if _, ok := r.Tags[k]; !ok {
-			return fieldErr(p+"TransitiveTagKeys", fmt.Sprintf("%q is not a key of Tags", k))
+			return fieldErr("TransitiveTagKeys", fmt.Sprintf("%q is not a key of Tags", k))
 		}
 	}
-	if r.Method == methodAssumeRoleWithWebIdentity {
-		switch {
-		case r.WebIdentityToken == "" && r.WebIdentityTokenFile == "":
-			return fieldErr(p+"WebIdentityToken", "or WebIdentityTokenFile is required for "+methodAssumeRoleWithWebIdentity)
-		case r.WebIdentityToken != "" && r.WebIdentityTokenFile != "":
-			return fieldErr(p+"WebIdentityTokenFile", "cannot be combined with WebIdentityToken")
-		case r.ExternalId != "", r.SerialNumber != "", r.TokenCode != "", len(r.Tags) > 0, r.SourceIdentity != "":
-			return fieldErr(p+"sts_method", methodAssumeRoleWithWebIdentity+" takes none of ExternalId, SerialNumber, TokenCode, Tags, SourceIdentity")
-		}
+	return nil
+}
+
+func (r AssumeRoleParameters) validateWebIdentity() error {
+	switch {
+	case r.WebIdentityToken == "" && r.WebIdentityTokenFile == "":
+		return fieldErr("WebIdentityToken", "or WebIdentityTokenFile is required for "+methodAssumeRoleWithWebIdentity)
+	case r.WebIdentityToken != "" && r.WebIdentityTokenFile != "":
+		return fieldErr("WebIdentityTokenFile", "cannot be combined with WebIdentityToken")
+	case r.ExternalId != "", r.SerialNumber != "", r.TokenCode != "", len(r.Tags) > 0, r.SourceIdentity != "":
+		return fieldErr("sts_method", methodAssumeRoleWithWebIdentity+" takes none of ExternalId, SerialNumber, TokenCode, Tags, SourceIdentity")
+	}
+	return nil
+}
+
+func (r AssumeRoleParameters) validateMFA() error {
+	if r.TokenCode != "" && r.SerialNumber == "" {
+		return fieldErr("TokenCode", "needs SerialNumber (the MFA device)")
+	}
+	if r.SerialNumber == "" {
 		return nil
 	}
-	if r.WebIdentityToken != "" || r.WebIdentityTokenFile != "" {
-		return fieldErr(p+"WebIdentityToken", "needs sts_method: "+methodAssumeRoleWithWebIdentity)
+	if !mfaSerialPattern.MatchString(r.SerialNumber) {
+		return fieldErr("SerialNumber", fmt.Sprintf("%q is not an MFA device serial number or ARN", r.SerialNumber))
 	}
-	if r.TokenCode != "" && r.SerialNumber == "" {
-		return fieldErr(p+"TokenCode", "needs SerialNumber (the MFA device)")
-	}
-	if r.SerialNumber != "" {
-		if !mfaSerialPattern.MatchString(r.SerialNumber) {
-			return fieldErr(p+"SerialNumber", fmt.Sprintf("%q is not an MFA device serial number or ARN", r.SerialNumber))
-		}
-		if r.TokenCode == "" {
-			return fieldErr(p+"TokenCode", "is required with SerialNumber")
-		}
-		if !mfaTokenPattern.MatchString(r.TokenCode) {
-			return fieldErr(p+"TokenCode", "must be 6 digits")
-		}
+	if r.TokenCode != "" && !mfaTokenPattern.MatchString(r.TokenCode) {
+		return fieldErr("TokenCode", "must be 6 digits")
 	}
 	return nil
 }
