@@ -128,9 +128,9 @@ func (o Operation) method(client any) (reflect.Value, error) {
 		return reflect.Value{}, fmt.Errorf("%w: client is nil", ErrInvalidClient)
 	}
 	m := reflect.ValueOf(client).MethodByName(o.Name)
-	want, ok := o.Service.spec.clientType.MethodByName(o.Name)
+	want, ok := o.Service.spec.client.typ.MethodByName(o.Name)
 	if !m.IsValid() || !ok || !sameSignature(m.Type(), want.Type) {
-		return reflect.Value{}, fmt.Errorf("%w: %T has no method %s like %s's", ErrInvalidClient, client, o.Name, o.Service.spec.clientType)
+		return reflect.Value{}, fmt.Errorf("%w: %T has no method %s like %s's", ErrInvalidClient, client, o.Name, o.Service.spec.client.typ)
 	}
 	return m, nil
 }

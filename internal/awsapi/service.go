@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -27,31 +26,6 @@ type Service struct {
 	Package string
 
 	spec *serviceSpec
-}
-
-// serviceSpec is one row of the generated table (services_gen.go).
-type serviceSpec struct {
-	name, sdkID, pkg string
-	clientType       reflect.Type // *<pkg>.Client
-	newClient        func(cfg aws.Config, optFns ...func(any)) any
-	paginators       map[string]paginatorSpec
-
-	once sync.Once
-	ops  *opIndex // built from clientType's methods on first use
-}
-
-// paginatorSpec builds an SDK paginator for one operation.
-type paginatorSpec struct {
-	// tokens are the output field paths (e.g. "NextToken",
-	// "EngineDefaults.Marker") the paginator reads the next token from.
-	tokens   []string
-	newPager func(client, input any) pager
-}
-
-// pager is an SDK paginator with its output type erased.
-type pager struct {
-	hasMorePages func() bool
-	nextPage     func(ctx context.Context) (any, error)
 }
 
 func (sp *serviceSpec) service() Service {
@@ -113,7 +87,7 @@ func (s Service) String() string { return s.Name }
 // built; see [UsePathStyle]. The client is what [Operation.CallWith] takes;
 // it is safe for concurrent use, so callers may cache it.
 func (s Service) NewClient(cfg aws.Config, optFns ...func(options any)) any {
-	return s.spec.newClient(cfg, optFns...)
+	return s.spec.client.new(cfg, optFns...)
 }
 
 // UsePathStyle is an option for [Service.NewClient] that makes an S3 client
@@ -175,7 +149,7 @@ func (s Service) index() *opIndex {
 	sp := s.spec
 	sp.once.Do(func() {
 		idx := &opIndex{byKey: map[string]Operation{}}
-		ct := sp.clientType
+		ct := sp.client.typ
 		for i := range ct.NumMethod() {
 			m := ct.Method(i)
 			in, out, ok := operationTypes(m)

@@ -5,8 +5,11 @@
 //
 // Paginators are package functions (ec2.NewDescribeInstancesPaginator), which
 // reflection cannot reach, so gen finds them in the source of the SDK module
-// versions this module requires (located with `go list -m`) and emits code
-// that calls them. Run it through go generate in internal/awsapi:
+// versions this module requires (located with `go list -m`) and emits a
+// table of data: one row per service, clientOf(<pkg>.NewFromConfig), and one
+// line per paginator, pagerOf(<pkg>.New<Op>Paginator, <token fields>...).
+// The generic clientOf and pagerOf (table.go) do the type erasure once; Go
+// infers their type arguments. Run gen through go generate in internal/awsapi:
 //
 //	go generate ./internal/awsapi
 //
@@ -249,26 +252,22 @@ func render(svcs []service) ([]byte, error) {
 	for _, s := range svcs {
 		fmt.Fprintf(&b, "// %s%s %s\n", sdkPrefix, s.pkg, s.version)
 	}
-	b.WriteString("\npackage awsapi\n\nimport (\n\t\"context\"\n\t\"reflect\"\n\n\t\"github.com/aws/aws-sdk-go-v2/aws\"\n")
+	b.WriteString("\npackage awsapi\n\nimport (\n")
 	for _, s := range svcs {
 		fmt.Fprintf(&b, "\t%q\n", sdkPrefix+s.pkg)
 	}
 	b.WriteString(")\n\n// serviceSpecs is the read-only table of supported services, sorted by\n// boto3 name.\nvar serviceSpecs = []*serviceSpec{\n")
 	for _, s := range svcs {
 		p := s.pkg
-		fmt.Fprintf(&b, "{\nname: %q,\nsdkID: %q,\npkg: %q,\n", s.name, s.sdkID, p)
-		fmt.Fprintf(&b, "clientType: reflect.TypeFor[*%s.Client](),\n", p)
-		fmt.Fprintf(&b, "newClient: func(cfg aws.Config, optFns ...func(any)) any {\nreturn %s.NewFromConfig(cfg, func(o *%s.Options) {\nfor _, f := range optFns {\nf(o)\n}\n})\n},\n", p, p)
-		b.WriteString("paginators: map[string]paginatorSpec{\n")
+		fmt.Fprintf(&b, "{name: %q, sdkID: %q, pkg: %q, client: clientOf(%s.NewFromConfig), paginators: map[string]paginatorSpec{\n", s.name, s.sdkID, p, p)
 		for _, pg := range s.paginators {
-			fmt.Fprintf(&b, "%q: {", pg.op)
-			if len(pg.tokens) > 0 {
-				fmt.Fprintf(&b, "tokens: %#v, ", pg.tokens)
+			fmt.Fprintf(&b, "%q: pagerOf(%s.New%sPaginator", pg.op, p, pg.op)
+			for _, t := range pg.tokens {
+				fmt.Fprintf(&b, ", %q", t)
 			}
-			fmt.Fprintf(&b, "newPager: func(c, in any) pager {\np := %s.New%sPaginator(c.(%s.%sAPIClient), in.(*%s.%sInput))\n", p, pg.op, p, pg.op, p, pg.op)
-			b.WriteString("return pager{p.HasMorePages, func(ctx context.Context) (any, error) {\nout, err := p.NextPage(ctx)\nif err != nil {\nreturn nil, err\n}\nreturn out, nil\n}}\n}},\n")
+			b.WriteString("),\n")
 		}
-		b.WriteString("},\n},\n")
+		b.WriteString("}},\n")
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
