@@ -6,7 +6,8 @@
 //
 //	svc, err := awsapi.LookupService("ec2")             // or "EC2"
 //	op, err := svc.Operation("describe_instances")     // or "DescribeInstances"
-//	in, err := op.DecodeInput([]byte(`{"MaxResults": 5}`))
+//	in, err := op.DecodeInput([]byte(`{"MaxResults": 5}`)) // field names are exact
+//	err = op.Validate(in)                              // required fields, no request
 //	res, err := op.Call(ctx, cfg, in, true)             // follow pages, merge them
 //	out, err := awsapi.ToJSON(res.Output)
 //

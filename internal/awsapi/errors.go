@@ -14,8 +14,8 @@ var (
 	// a name the service has no operation by.
 	ErrUnknownOperation = errors.New("awsapi: unknown operation")
 	// ErrInvalidInput is matched by errors about an operation's input: JSON
-	// that does not fit the SDK input type, or an input value of the wrong
-	// type given to [Operation.Call].
+	// that does not fit the SDK input type, a required field missing, or
+	// an input value of the wrong type given to [Operation.Call].
 	ErrInvalidInput = errors.New("awsapi: invalid input")
 	// ErrInvalidClient is matched by the error of [Operation.CallWith] when
 	// the client has no method for the operation.
@@ -50,14 +50,17 @@ func (e *NameError) Error() string {
 // Unwrap returns ErrUnknownService or ErrUnknownOperation.
 func (e *NameError) Unwrap() error { return e.err }
 
-// InputError reports input that does not fit an operation's input type. It
-// matches [ErrInvalidInput] and, when decoding JSON failed, the
-// encoding/json error (a *json.SyntaxError or *json.UnmarshalTypeError).
+// InputError reports input that does not fit an operation's input type, or
+// lacks required fields. It matches [ErrInvalidInput] and, when decoding
+// JSON failed, the encoding/json error (a *json.SyntaxError or
+// *json.UnmarshalTypeError), or when the SDK's validation failed, its
+// smithy.InvalidParamsError.
 type InputError struct {
 	Operation string   // "EC2 DescribeInstances"
 	Path      string   // the offending field, dotted: "Filters[0].Nmae"; "" for the whole input
 	Valid     []string // for an unknown field: the field names valid at that place
 	Suggest   []string // for an unknown field: those of Valid that look like it
+	Missing   []string // for missing required fields (from [Operation.Validate]): their paths
 	Reason    string   // what is wrong, e.g. "unknown field"
 	Err       error    // the underlying error, if any
 }

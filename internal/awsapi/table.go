@@ -24,6 +24,9 @@ type serviceSpec struct {
 
 	once sync.Once
 	ops  *opIndex // built from client.typ's methods on first use
+
+	validatorOnce sync.Once
+	validator     any // see validationClient
 }
 
 // clientSpec builds a service's client with its type erased.
