@@ -17,6 +17,10 @@ var (
 	// that does not fit the SDK input type, a required field missing, or
 	// an input value of the wrong type given to [Operation.Call].
 	ErrInvalidInput = errors.New("awsapi: invalid input")
+	// ErrMaxItems is matched by the error of [Operation.Invoke] for
+	// [CallOptions.MaxItems] on an operation without a paginator or whose
+	// output has no main list to count ([Operation.ItemList] is "").
+	ErrMaxItems = errors.New("awsapi: MaxItems does not apply to the operation")
 	// ErrInvalidClient is matched by the error of [Operation.CallWith] when
 	// the client has no method for the operation.
 	ErrInvalidClient = errors.New("awsapi: client does not implement the operation")
@@ -96,3 +100,17 @@ func (e *InputError) Unwrap() []error {
 	}
 	return []error{ErrInvalidInput, e.Err}
 }
+
+// OptionError reports [CallOptions] that do not apply to an operation. It
+// matches [ErrMaxItems].
+type OptionError struct {
+	Operation string // "EC2 DescribeInstances"
+	Reason    string // what is wrong
+	err       error
+}
+
+// Error names the operation and what is wrong.
+func (e *OptionError) Error() string { return "awsapi: " + e.Operation + ": " + e.Reason }
+
+// Unwrap returns the sentinel the error matches.
+func (e *OptionError) Unwrap() error { return e.err }

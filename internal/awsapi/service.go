@@ -144,6 +144,7 @@ func (s Service) index() *opIndex {
 			op := Operation{Name: m.Name, in: in, out: out}
 			if p, ok := sp.paginators[m.Name]; ok {
 				op.pag = &p
+				op.items = findItemList(sp.sdkID+" "+m.Name, out)
 			}
 			idx.byKey[names.Fold(m.Name)] = op
 		}
