@@ -19,6 +19,11 @@
 //	res, err := op.Invoke(ctx, client, in, awsapi.CallOptions{MaxItems: 100})
 //	if res.More { /* tell the user the output is cut */ }
 //
+// Over many accounts and regions, [Operation.Placement] tells whether the
+// operation's service is global in a partition (IAM, Organizations) and in
+// which region to make the one call per account, from botocore's endpoint
+// data and the SDK's endpoint rules.
+//
 // [Operation.Call] builds a client per call; to reuse one (the SDK's clients
 // are safe for concurrent use), build it with [Service.NewClient] and call
 // [Operation.Invoke] or [Operation.CallWith]. Every page is a separate call of that client, so
