@@ -13,19 +13,19 @@ func TestPlacement(t *testing.T) {
 		service, op, partition string
 		want                   awsapi.Placement
 	}{
-		"iam aws":                {"iam", "ListUsers", "aws", awsapi.Placement{Global: true, PerAccount: true, Region: "us-east-1"}},
-		"iam aws-cn":             {"iam", "ListUsers", "aws-cn", awsapi.Placement{Global: true, PerAccount: true, Region: "cn-north-1"}},
-		"iam aws-us-gov":         {"iam", "ListUsers", "aws-us-gov", awsapi.Placement{Global: true, PerAccount: true, Region: "us-gov-west-1"}},
-		"organizations aws":      {"organizations", "ListAccounts", "aws", awsapi.Placement{Global: true, PerAccount: true, Region: "us-east-1"}},
-		"organizations aws-cn":   {"organizations", "ListAccounts", "aws-cn", awsapi.Placement{Global: true, PerAccount: true, Region: "cn-northwest-1"}},
-		"organizations us-gov":   {"organizations", "ListAccounts", "aws-us-gov", awsapi.Placement{Global: true, PerAccount: true, Region: "us-gov-west-1"}},
-		"sts is regional":        {"sts", "GetCallerIdentity", "aws", awsapi.Placement{}},
-		"s3 ListBuckets":         {"s3", "ListBuckets", "aws", awsapi.Placement{PerAccount: true}},
-		"s3 ListBuckets aws-cn":  {"s3", "ListBuckets", "aws-cn", awsapi.Placement{PerAccount: true}},
-		"s3 ListObjectsV2":       {"s3", "ListObjectsV2", "aws", awsapi.Placement{}},
-		"ec2":                    {"ec2", "DescribeInstances", "aws", awsapi.Placement{}},
-		"not in partition":       {"iam", "ListUsers", "aws-eusc", awsapi.Placement{}},
-		"logs (boto3 name)":      {"logs", "DescribeLogGroups", "aws-us-gov", awsapi.Placement{}},
+		"iam aws":               {"iam", "ListUsers", "aws", awsapi.Placement{Global: true, PerAccount: true, Region: "us-east-1"}},
+		"iam aws-cn":            {"iam", "ListUsers", "aws-cn", awsapi.Placement{Global: true, PerAccount: true, Region: "cn-north-1"}},
+		"iam aws-us-gov":        {"iam", "ListUsers", "aws-us-gov", awsapi.Placement{Global: true, PerAccount: true, Region: "us-gov-west-1"}},
+		"organizations aws":     {"organizations", "ListAccounts", "aws", awsapi.Placement{Global: true, PerAccount: true, Region: "us-east-1"}},
+		"organizations aws-cn":  {"organizations", "ListAccounts", "aws-cn", awsapi.Placement{Global: true, PerAccount: true, Region: "cn-northwest-1"}},
+		"organizations us-gov":  {"organizations", "ListAccounts", "aws-us-gov", awsapi.Placement{Global: true, PerAccount: true, Region: "us-gov-west-1"}},
+		"sts is regional":       {"sts", "GetCallerIdentity", "aws", awsapi.Placement{}},
+		"s3 ListBuckets":        {"s3", "ListBuckets", "aws", awsapi.Placement{PerAccount: true}},
+		"s3 ListBuckets aws-cn": {"s3", "ListBuckets", "aws-cn", awsapi.Placement{PerAccount: true}},
+		"s3 ListObjectsV2":      {"s3", "ListObjectsV2", "aws", awsapi.Placement{}},
+		"ec2":                   {"ec2", "DescribeInstances", "aws", awsapi.Placement{}},
+		"not in partition":      {"iam", "ListUsers", "aws-eusc", awsapi.Placement{}},
+		"logs (boto3 name)":     {"logs", "DescribeLogGroups", "aws-us-gov", awsapi.Placement{}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
