@@ -166,67 +166,82 @@ func paginators(file *ast.File) []paginator {
 		if !ok {
 			continue
 		}
-		name := fn.Name.Name
-		if fn.Recv == nil {
-			op, ok := strings.CutPrefix(name, "New")
-			op, ok2 := strings.CutSuffix(op, "Paginator")
-			if !ok || !ok2 || op == "" || len(fn.Type.Params.List) < 2 {
-				continue
-			}
-			p0, p1 := fn.Type.Params.List[0], fn.Type.Params.List[1]
-			if id, ok := p0.Type.(*ast.Ident); !ok || id.Name != op+"APIClient" {
-				continue
-			}
-			star, ok := p1.Type.(*ast.StarExpr)
-			if !ok {
-				continue
-			}
-			if id, ok := star.X.(*ast.Ident); !ok || id.Name != op+"Input" {
-				continue
-			}
+		if op, ok := constructorOp(fn); ok {
 			ops[op] = true
-			continue
+		} else if op, paths, ok := nextPageTokens(fn); ok {
+			tokens[op] = append(tokens[op], paths...)
 		}
-		if name != "NextPage" || len(fn.Recv.List) != 1 || fn.Body == nil {
-			continue
-		}
-		star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
-		if !ok {
-			continue
-		}
-		recv, ok := star.X.(*ast.Ident)
-		if !ok {
-			continue
-		}
-		op, ok := strings.CutSuffix(recv.Name, "Paginator")
-		if !ok {
-			continue
-		}
-		seen := map[string]bool{}
-		ast.Inspect(fn.Body, func(n ast.Node) bool {
-			as, ok := n.(*ast.AssignStmt)
-			if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-				return true
-			}
-			lhs, ok := as.Lhs[0].(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if id, ok := lhs.X.(*ast.Ident); !ok || id.Name != "p" {
-				return true
-			}
-			if path := resultPath(as.Rhs[0]); path != "" && !seen[path] {
-				seen[path] = true
-				tokens[op] = append(tokens[op], path)
-			}
-			return true
-		})
 	}
 	var out []paginator
 	for op := range ops {
 		out = append(out, paginator{op: op, tokens: tokens[op]})
 	}
 	return out
+}
+
+// constructorOp returns <Op> for func New<Op>Paginator(client
+// <Op>APIClient, params *<Op>Input, ...).
+func constructorOp(fn *ast.FuncDecl) (string, bool) {
+	if fn.Recv != nil {
+		return "", false
+	}
+	op, ok := strings.CutPrefix(fn.Name.Name, "New")
+	op, ok2 := strings.CutSuffix(op, "Paginator")
+	if !ok || !ok2 || op == "" || len(fn.Type.Params.List) < 2 {
+		return "", false
+	}
+	p0, p1 := fn.Type.Params.List[0], fn.Type.Params.List[1]
+	if id, ok := p0.Type.(*ast.Ident); !ok || id.Name != op+"APIClient" {
+		return "", false
+	}
+	star, ok := p1.Type.(*ast.StarExpr)
+	if !ok {
+		return "", false
+	}
+	if id, ok := star.X.(*ast.Ident); !ok || id.Name != op+"Input" {
+		return "", false
+	}
+	return op, true
+}
+
+// nextPageTokens returns <Op> and the output paths X of the assignments
+// p.field = result.X in func (p *<Op>Paginator) NextPage, in order and
+// without repeats.
+func nextPageTokens(fn *ast.FuncDecl) (op string, paths []string, ok bool) {
+	if fn.Name.Name != "NextPage" || fn.Recv == nil || len(fn.Recv.List) != 1 || fn.Body == nil {
+		return "", nil, false
+	}
+	star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
+	if !ok {
+		return "", nil, false
+	}
+	recv, ok := star.X.(*ast.Ident)
+	if !ok {
+		return "", nil, false
+	}
+	if op, ok = strings.CutSuffix(recv.Name, "Paginator"); !ok {
+		return "", nil, false
+	}
+	seen := map[string]bool{}
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true
+		}
+		lhs, ok := as.Lhs[0].(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := lhs.X.(*ast.Ident); !ok || id.Name != "p" {
+			return true
+		}
+		if path := resultPath(as.Rhs[0]); path != "" && !seen[path] {
+			seen[path] = true
+			paths = append(paths, path)
+		}
+		return true
+	})
+	return op, paths, true
 }
 
 // resultPath returns "A.B" for the expression result.A.B, else "".
