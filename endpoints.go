@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/awsaccount/awsaccount/internal/names"
 )
 
 // ServiceEndpoints maps a service to a custom (for example VPC) endpoint: the
@@ -118,38 +120,10 @@ func checkEndpointURL(raw string) error {
 	return nil
 }
 
-// serviceKey folds a boto3 service name or an SDK service id to one key.
-func serviceKey(name string) string {
-	k := strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '_':
-			return -1
-		}
-		if r >= 'A' && r <= 'Z' {
-			return r + ('a' - 'A')
-		}
-		return r
-	}, name)
-	if alias, ok := boto3Aliases[k]; ok {
-		return alias
-	}
-	return k
-}
-
-// boto3Aliases maps boto3 service names whose folded form differs from the
-// folded SDK service id.
-var boto3Aliases = map[string]string{
-	"logs":                   "cloudwatchlogs",
-	"events":                 "eventbridge",
-	"elb":                    "elasticloadbalancing",
-	"elbv2":                  "elasticloadbalancingv2",
-	"stepfunctions":          "sfn",
-	"es":                     "elasticsearchservice",
-	"cognitoidp":             "cognitoidentityprovider",
-	"monitoring":             "cloudwatch",
-	"email":                  "ses",
-	"applicationautoscaling": "applicationautoscaling",
-}
+// serviceKey folds a boto3 service name or an SDK service id to one key:
+// names.ServiceKey, shared with internal/awsapi so both agree on what names
+// a service.
+func serviceKey(name string) string { return names.ServiceKey(name) }
 
 // endpointSource resolves ServiceEndpoints for one region. It is placed in
 // aws.Config.ConfigSources, where every service client looks for

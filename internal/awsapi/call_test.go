@@ -139,7 +139,7 @@ func TestCallEveryService(t *testing.T) {
 		"dynamodb":       {call: step{"DescribeLimits", `{}`}, want: `"AccountMaxReadCapacityUnits"`},
 		"organizations":  {setup: []step{{"CreateOrganization", `{"FeatureSet":"ALL"}`}}, call: step{"ListAccounts", `{}`}, want: `"Id":"123456789012"`},
 		"cloudwatch":     {setup: []step{{"PutMetricData", `{"Namespace":"Every","MetricData":[{"MetricName":"m","Value":1}]}`}}, call: step{"ListMetrics", `{"Namespace":"Every"}`}, want: `"MetricName":"m"`},
-		"logs":           {setup: []step{{"CreateLogGroup", `{"logGroupName":"every"}`}}, call: step{"DescribeLogGroups", `{}`}, want: `"LogGroupName":"every"`},
+		"logs":           {setup: []step{{"CreateLogGroup", `{"LogGroupName":"every"}`}}, call: step{"DescribeLogGroups", `{}`}, want: `"LogGroupName":"every"`},
 		"rds":            {call: step{"DescribeDBInstances", `{}`}, want: `"DBInstances":[]`},
 		"ecs":            {setup: []step{{"CreateCluster", `{"ClusterName":"every"}`}}, call: step{"ListClusters", `{}`}, want: `cluster/every"`},
 		"eks":            {call: step{"ListClusters", `{}`}, want: `"Clusters":[]`},

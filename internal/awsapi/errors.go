@@ -14,9 +14,13 @@ var (
 	// a name the service has no operation by.
 	ErrUnknownOperation = errors.New("awsapi: unknown operation")
 	// ErrInvalidInput is matched by errors about an operation's input: JSON
-	// that does not fit the SDK input type, or an input value of the wrong
-	// type given to [Operation.Call].
+	// that does not fit the SDK input type, a required field missing, or
+	// an input value of the wrong type given to [Operation.Call].
 	ErrInvalidInput = errors.New("awsapi: invalid input")
+	// ErrMaxItems is matched by the error of [Operation.Invoke] for
+	// [CallOptions.MaxItems] on an operation without a paginator or whose
+	// output has no main list to count ([Operation.ItemList] is "").
+	ErrMaxItems = errors.New("awsapi: MaxItems does not apply to the operation")
 	// ErrInvalidClient is matched by the error of [Operation.CallWith] when
 	// the client has no method for the operation.
 	ErrInvalidClient = errors.New("awsapi: client does not implement the operation")
@@ -50,14 +54,17 @@ func (e *NameError) Error() string {
 // Unwrap returns ErrUnknownService or ErrUnknownOperation.
 func (e *NameError) Unwrap() error { return e.err }
 
-// InputError reports input that does not fit an operation's input type. It
-// matches [ErrInvalidInput] and, when decoding JSON failed, the
-// encoding/json error (a *json.SyntaxError or *json.UnmarshalTypeError).
+// InputError reports input that does not fit an operation's input type, or
+// lacks required fields. It matches [ErrInvalidInput] and, when decoding
+// JSON failed, the encoding/json error (a *json.SyntaxError or
+// *json.UnmarshalTypeError), or when the SDK's validation failed, its
+// smithy.InvalidParamsError.
 type InputError struct {
 	Operation string   // "EC2 DescribeInstances"
 	Path      string   // the offending field, dotted: "Filters[0].Nmae"; "" for the whole input
 	Valid     []string // for an unknown field: the field names valid at that place
 	Suggest   []string // for an unknown field: those of Valid that look like it
+	Missing   []string // for missing required fields (from [Operation.Validate]): their paths
 	Reason    string   // what is wrong, e.g. "unknown field"
 	Err       error    // the underlying error, if any
 }
@@ -93,3 +100,17 @@ func (e *InputError) Unwrap() []error {
 	}
 	return []error{ErrInvalidInput, e.Err}
 }
+
+// OptionError reports [CallOptions] that do not apply to an operation. It
+// matches [ErrMaxItems].
+type OptionError struct {
+	Operation string // "EC2 DescribeInstances"
+	Reason    string // what is wrong
+	err       error
+}
+
+// Error names the operation and what is wrong.
+func (e *OptionError) Error() string { return "awsapi: " + e.Operation + ": " + e.Reason }
+
+// Unwrap returns the sentinel the error matches.
+func (e *OptionError) Unwrap() error { return e.err }

@@ -56,3 +56,29 @@ func ExampleService_Operation() {
 	// Output:
 	// awsapi: service iam has no operation "list_user"; did you mean ListUsers, ListUserTags, ListUserPolicies?
 }
+
+func ExampleOperation_Validate() {
+	svc, _ := awsapi.LookupService("s3")
+	op, _ := svc.Operation("list_objects_v2")
+	in, _ := op.DecodeInput([]byte(`{"MaxKeys": 10}`))
+	fmt.Println(op.Validate(in))
+
+	_, err := op.DecodeInput([]byte(`{"bucket": "b"}`))
+	fmt.Println(err)
+	// Output:
+	// awsapi: S3 ListObjectsV2 input: missing required field Bucket
+	// awsapi: S3 ListObjectsV2 input: field bucket: unknown field (field names are case-sensitive); did you mean Bucket?
+}
+
+func ExampleOperation_Placement() {
+	svc, _ := awsapi.LookupService("iam")
+	op, _ := svc.Operation("ListUsers")
+	for _, partition := range []string{"aws", "aws-cn", "aws-us-gov"} {
+		p, _ := op.Placement(partition)
+		fmt.Printf("%s in %s: global=%v region=%s\n", op, partition, p.Global, p.Region)
+	}
+	// Output:
+	// IAM ListUsers in aws: global=true region=us-east-1
+	// IAM ListUsers in aws-cn: global=true region=cn-north-1
+	// IAM ListUsers in aws-us-gov: global=true region=us-gov-west-1
+}

@@ -17,16 +17,20 @@ import (
 
 // DecodeInput decodes JSON into a new *<Name>Input of the operation, e.g.
 // *ec2.DescribeInstancesInput. Keys are the SDK's Go field names
-// ("InstanceIds", "MaxResults"), matched as encoding/json does: exactly,
-// else ignoring case, so boto3's spelling of the same names works. Enum
-// fields take their string values, timestamps RFC 3339 strings, blobs
-// base64. Empty data or "null" is the zero input.
+// ("InstanceIds", "MaxResults"), matched exactly, as the AWS CLI matches
+// its input JSON: a key that differs from a field only in case
+// ("maxresults") is refused with the field's spelling suggested, rather
+// than accepted as encoding/json would. Enum fields take their string
+// values, timestamps RFC 3339 strings, blobs base64. Empty data or "null"
+// is the zero input. DecodeInput checks the JSON against the input type
+// only; [Operation.Validate] checks required fields.
 //
 // Every error is an [*InputError] (matching [ErrInvalidInput]): an unknown
 // field, at any depth, names its path ("Filters[0].Nmae") and the valid
-// field names there; a value of the wrong type names the field and the
-// type wanted. Union-typed members (Go interfaces such as DynamoDB's
-// types.AttributeValue) cannot be decoded from JSON.
+// field names there, or for a case-only mismatch the right spelling; a
+// value of the wrong type names the field and the type wanted. Union-typed
+// members (Go interfaces such as DynamoDB's types.AttributeValue) cannot be
+// decoded from JSON.
 func (o Operation) DecodeInput(data []byte) (any, error) {
 	in := reflect.New(o.in)
 	data = bytes.TrimSpace(data)
@@ -42,10 +46,8 @@ func (o Operation) DecodeInput(data []byte) (any, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &InputError{Operation: o.String(), Reason: "data after the JSON value"}
 	}
-	if path, valid := unknownField(tree, o.in, ""); path != "" {
-		e := &InputError{Operation: o.String(), Path: path, Valid: valid, Reason: "unknown field"}
-		e.Suggest = suggest(path[strings.LastIndexAny(path, ".]")+1:], valid, 3)
-		return nil, e
+	if bad := unknownField(tree, o.in, ""); bad != nil {
+		return nil, bad.inputError(o.String())
 	}
 	dec = json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -66,56 +68,67 @@ var unmarshalerTypes = []reflect.Type{
 	reflect.TypeFor[encoding.TextUnmarshaler](),
 }
 
+// badField is a JSON key that names no field of the input type exactly.
+type badField struct {
+	path  string   // "Filters[1].Nmae"
+	valid []string // the field names valid there
+	want  string   // for a key that differs from a field only in case: the field's name
+}
+
+func (f *badField) inputError(op string) *InputError {
+	if f.want != "" {
+		return &InputError{Operation: op, Path: f.path, Suggest: []string{f.want},
+			Reason: "unknown field (field names are case-sensitive)"}
+	}
+	key := f.path[strings.LastIndexAny(f.path, ".]")+1:]
+	return &InputError{Operation: op, Path: f.path, Valid: f.valid,
+		Suggest: suggest(key, f.valid, 3), Reason: "unknown field"}
+}
+
 // unknownField walks the decoded JSON tree beside the Go type it will be
-// decoded into and returns the path of the first key that matches no field,
-// with the valid field names there. Type mismatches are left to
+// decoded into and returns the first key (in sorted order, at any depth)
+// that names no field exactly, or nil. Type mismatches are left to
 // encoding/json.
-func unknownField(tree any, t reflect.Type, path string) (string, []string) {
+func unknownField(tree any, t reflect.Type, path string) *badField {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	for _, u := range unmarshalerTypes {
 		if t.Implements(u) || reflect.PointerTo(t).Implements(u) {
-			return "", nil
+			return nil
 		}
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		obj, ok := tree.(map[string]any)
-		if !ok {
-			return "", nil
-		}
+		obj, _ := tree.(map[string]any)
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			f, ok := fieldFor(t, k)
-			if !ok {
-				return join(path, k), fieldNames(t)
+			f, exact := fieldFor(t, k)
+			switch {
+			case f == nil:
+				return &badField{path: join(path, k), valid: fieldNames(t)}
+			case !exact:
+				return &badField{path: join(path, k), want: f.Name}
 			}
-			if p, valid := unknownField(obj[k], f.Type, join(path, f.Name)); p != "" {
-				return p, valid
+			if bad := unknownField(obj[k], f.Type, join(path, f.Name)); bad != nil {
+				return bad
 			}
 		}
 	case reflect.Slice, reflect.Array:
-		arr, ok := tree.([]any)
-		if !ok {
-			return "", nil
-		}
+		arr, _ := tree.([]any)
 		for i, v := range arr {
-			if p, valid := unknownField(v, t.Elem(), path+"["+strconv.Itoa(i)+"]"); p != "" {
-				return p, valid
+			if bad := unknownField(v, t.Elem(), path+"["+strconv.Itoa(i)+"]"); bad != nil {
+				return bad
 			}
 		}
 	case reflect.Map:
-		obj, ok := tree.(map[string]any)
-		if !ok {
-			return "", nil
-		}
+		obj, _ := tree.(map[string]any)
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			if p, valid := unknownField(obj[k], t.Elem(), path+"["+strconv.Quote(k)+"]"); p != "" {
-				return p, valid
+			if bad := unknownField(obj[k], t.Elem(), path+"["+strconv.Quote(k)+"]"); bad != nil {
+				return bad
 			}
 		}
 	}
-	return "", nil
+	return nil
 }
 
 func join(path, name string) string {
@@ -125,25 +138,24 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-// fieldFor finds the field encoding/json would decode key into: the exact
-// name first, then one equal under case folding. SDK types carry no json
-// tags.
-func fieldFor(t reflect.Type, key string) (reflect.StructField, bool) {
-	var folded reflect.StructField
-	found := false
+// fieldFor finds the field named key and reports whether the name matched
+// exactly; failing that, the field encoding/json would decode key into (one
+// equal under case folding), with exact false. It returns nil when no field
+// matches. SDK types carry no json tags.
+func fieldFor(t reflect.Type, key string) (f *reflect.StructField, exact bool) {
 	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() || f.Anonymous || f.Tag.Get("json") == "-" {
+		sf := t.Field(i)
+		if !sf.IsExported() || sf.Anonymous || sf.Tag.Get("json") == "-" {
 			continue
 		}
-		if f.Name == key {
-			return f, true
+		if sf.Name == key {
+			return &sf, true
 		}
-		if !found && strings.EqualFold(f.Name, key) {
-			folded, found = f, true
+		if f == nil && strings.EqualFold(sf.Name, key) {
+			f = &sf
 		}
 	}
-	return folded, found
+	return f, false
 }
 
 func fieldNames(t reflect.Type) []string {

@@ -17,7 +17,7 @@ import (
 
 func TestDecodeInput(t *testing.T) {
 	op := lookup(t, "ec2", "describe_instances")
-	in, err := op.DecodeInput([]byte(`{"InstanceIds":["i-1","i-2"],"maxresults":5,
+	in, err := op.DecodeInput([]byte(`{"InstanceIds":["i-1","i-2"],"MaxResults":5,
 		"Filters":[{"Name":"instance-state-name","Values":["running"]}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +72,18 @@ func TestDecodeInputErrors(t *testing.T) {
 		"unknown nested field": {
 			"ec2", "DescribeInstances", `{"Filters":[{"Name":"a"},{"Nmae":"b"}]}`, "Filters[1].Nmae",
 			[]string{"field Filters[1].Nmae: unknown field; did you mean Name?", "valid fields: Name, Values"}, false,
+		},
+		"case-only mismatch": {
+			"ec2", "DescribeInstances", `{"maxresults":5}`, "maxresults",
+			[]string{"field maxresults: unknown field (field names are case-sensitive); did you mean MaxResults?"}, false,
+		},
+		"nested case-only mismatch": {
+			"ec2", "DescribeInstances", `{"Filters":[{"Name":"a","values":["b"]}]}`, "Filters[0].values",
+			[]string{"did you mean Values?"}, false,
+		},
+		"boto3 camelCase": {
+			"logs", "CreateLogGroup", `{"logGroupName":"g"}`, "logGroupName",
+			[]string{"did you mean LogGroupName?"}, false,
 		},
 		"no fields": {
 			"sts", "GetCallerIdentity", `{"Foo":1}`, "Foo",

@@ -17,6 +17,7 @@ type Operation struct {
 
 	in, out reflect.Type   // the struct types <Name>Input and <Name>Output
 	pag     *paginatorSpec // nil when the SDK has no paginator for it
+	items   *itemList      // the list MaxItems counts; nil when none
 }
 
 // String returns "<SDK id> <Name>", e.g. "EC2 DescribeInstances".
@@ -30,6 +31,21 @@ func (o Operation) Paginated() bool { return o.pag != nil }
 // *ec2.DescribeInstancesInput.
 func (o Operation) NewInput() any { return reflect.New(o.in).Interface() }
 
+// CallOptions says how [Operation.Invoke] pages. The zero value does what
+// the AWS CLI does by default: follow every page of a paginated operation
+// and merge them.
+type CallOptions struct {
+	// NoPaginate makes one request even for a paginated operation (the AWS
+	// CLI's --no-paginate): the output is that page as the service sent
+	// it, next-page token included.
+	NoPaginate bool
+	// MaxItems, when positive, stops once that many items of the output's
+	// main list ([Operation.ItemList]) were returned, counted across pages,
+	// and cuts the last page to fit (the AWS CLI's --max-items). It needs a
+	// paginated operation with a main list; see [ErrMaxItems].
+	MaxItems int
+}
+
 // Result is what a call returned.
 type Result struct {
 	// Output is the SDK's output (e.g. *ec2.DescribeInstancesOutput), or, when
@@ -37,6 +53,11 @@ type Result struct {
 	Output any
 	// Pages is the number of requests made: 1 for an unpaginated call.
 	Pages int
+	// More reports that the operation has results after those in Output:
+	// a next page that was not fetched (NoPaginate, or MaxItems reached),
+	// or items MaxItems cut from the last page. It is false for an
+	// operation without a paginator.
+	More bool
 }
 
 // Call is CallWith on a new client built from cfg by [Service.NewClient].
@@ -46,22 +67,31 @@ func (o Operation) Call(ctx context.Context, cfg aws.Config, input any, paginate
 	return o.CallWith(ctx, o.Service.NewClient(cfg), input, paginate)
 }
 
-// CallWith calls the operation on client, which is usually the service's
+// CallWith is shorthand for [Operation.Invoke] with
+// CallOptions{NoPaginate: !paginate}.
+func (o Operation) CallWith(ctx context.Context, client any, input any, paginate bool) (Result, error) {
+	return o.Invoke(ctx, client, input, CallOptions{NoPaginate: !paginate})
+}
+
+// Invoke calls the operation on client, which is usually the service's
 // client from [Service.NewClient] (or a cached one) and may be any value
 // with the SDK's method for the operation. input is a *<Name>Input (as
 // [Operation.DecodeInput] returns) or nil for a zero input.
 //
-// When paginate is true and the operation is [Operation.Paginated], it
-// follows the SDK paginator, one client call per page, and merges the pages
-// into one output: slices (and maps) the pages fill are concatenated, other
-// fields keep the last page's value (pointers: the last non-nil one), and the next-page token
-// fields are cleared. Otherwise it makes one call. If a later page fails,
-// the Result holds the pages merged so far beside the error.
+// For an [Operation.Paginated] operation, Invoke follows the SDK
+// paginator, one client call per page, unless opts.NoPaginate, and merges
+// the pages into one output: slices (and maps) the pages fill are
+// concatenated, other fields keep the last page's value (pointers: the last
+// non-nil one), and the next-page token fields are cleared. opts.MaxItems
+// stops early, as [CallOptions] says, and [Result.More] tells whether
+// there is more. If a later page fails, the Result holds the pages merged
+// so far beside the error. An operation without a paginator is one call.
 //
 // SDK errors are returned as the SDK made them (they name the service and
 // operation), so errors.As finds smithy.APIError and the like; an error on
-// a later page is wrapped with its page number.
-func (o Operation) CallWith(ctx context.Context, client any, input any, paginate bool) (Result, error) {
+// a later page is wrapped with its page number. MaxItems where it cannot
+// apply is an [*OptionError] matching [ErrMaxItems], before any request.
+func (o Operation) Invoke(ctx context.Context, client any, input any, opts CallOptions) (Result, error) {
 	in, err := o.input(input)
 	if err != nil {
 		return Result{}, err
@@ -70,41 +100,21 @@ func (o Operation) CallWith(ctx context.Context, client any, input any, paginate
 	if err != nil {
 		return Result{}, err
 	}
-	if !paginate || o.pag == nil {
+	if err := o.checkOptions(opts); err != nil {
+		return Result{}, err
+	}
+	switch {
+	case o.pag == nil:
 		out, err := o.callOnce(ctx, method, in)
 		if err != nil {
 			return Result{}, err
 		}
 		return Result{Output: out.Interface(), Pages: 1}, nil
+	case opts.NoPaginate:
+		return o.firstPage(ctx, client, in, opts.MaxItems)
+	default:
+		return o.allPages(ctx, client, in, opts.MaxItems)
 	}
-	p := o.pag.newPager(client, in.Interface())
-	merged := reflect.New(o.out)
-	var res Result
-	for p.hasMorePages() {
-		if err := ctx.Err(); err != nil {
-			return o.partial(merged, res), fmt.Errorf("%s page %d: %w", o, res.Pages+1, err)
-		}
-		page, err := p.nextPage(ctx)
-		if err != nil {
-			if res.Pages == 0 {
-				return Result{}, err
-			}
-			return o.partial(merged, res), fmt.Errorf("%s page %d: %w", o, res.Pages+1, err)
-		}
-		mergePage(merged.Elem(), reflect.ValueOf(page).Elem())
-		res.Pages++
-	}
-	clearTokens(merged.Elem(), o.pag.tokens)
-	res.Output = merged.Interface()
-	return res, nil
-}
-
-func (o Operation) partial(merged reflect.Value, res Result) Result {
-	if res.Pages > 0 {
-		clearTokens(merged.Elem(), o.pag.tokens)
-		res.Output = merged.Interface()
-	}
-	return res
 }
 
 func (o Operation) input(input any) (reflect.Value, error) {
@@ -128,9 +138,9 @@ func (o Operation) method(client any) (reflect.Value, error) {
 		return reflect.Value{}, fmt.Errorf("%w: client is nil", ErrInvalidClient)
 	}
 	m := reflect.ValueOf(client).MethodByName(o.Name)
-	want, ok := o.Service.spec.clientType.MethodByName(o.Name)
+	want, ok := o.Service.spec.client.typ.MethodByName(o.Name)
 	if !m.IsValid() || !ok || !sameSignature(m.Type(), want.Type) {
-		return reflect.Value{}, fmt.Errorf("%w: %T has no method %s like %s's", ErrInvalidClient, client, o.Name, o.Service.spec.clientType)
+		return reflect.Value{}, fmt.Errorf("%w: %T has no method %s like %s's", ErrInvalidClient, client, o.Name, o.Service.spec.client.typ)
 	}
 	return m, nil
 }

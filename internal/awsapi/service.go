@@ -4,14 +4,14 @@ import (
 	"context"
 	"reflect"
 	"sort"
-	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cloudwatchschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
+
+	"github.com/awsaccount/awsaccount/internal/names"
 )
 
 // Service describes one supported AWS service. The zero Service is not
@@ -29,31 +29,6 @@ type Service struct {
 	spec *serviceSpec
 }
 
-// serviceSpec is one row of the generated table (services_gen.go).
-type serviceSpec struct {
-	name, sdkID, pkg string
-	clientType       reflect.Type // *<pkg>.Client
-	newClient        func(cfg aws.Config, optFns ...func(any)) any
-	paginators       map[string]paginatorSpec
-
-	once sync.Once
-	ops  *opIndex // built from clientType's methods on first use
-}
-
-// paginatorSpec builds an SDK paginator for one operation.
-type paginatorSpec struct {
-	// tokens are the output field paths (e.g. "NextToken",
-	// "EngineDefaults.Marker") the paginator reads the next token from.
-	tokens   []string
-	newPager func(client, input any) pager
-}
-
-// pager is an SDK paginator with its output type erased.
-type pager struct {
-	hasMorePages func() bool
-	nextPage     func(ctx context.Context) (any, error)
-}
-
 func (sp *serviceSpec) service() Service {
 	return Service{Name: sp.name, SDKID: sp.sdkID, Package: sp.pkg, spec: sp}
 }
@@ -69,39 +44,22 @@ func Services() []Service {
 
 // LookupService finds a service by boto3 name ("logs"), SDK id
 // ("CloudWatch Logs", "CloudWatchLogs") or Go package name
-// ("cloudwatchlogs"), ignoring case, spaces, '-' and '_'. An unknown name is
-// a [*NameError] that matches [ErrUnknownService] and lists the supported
-// names.
+// ("cloudwatchlogs"), ignoring case, spaces, '-' and '_': names are
+// compared by [names.ServiceKey], as the root package's ServiceEndpoints
+// keys are. An unknown name is a [*NameError] that matches
+// [ErrUnknownService] and lists the supported names.
 func LookupService(name string) (Service, error) {
-	key := fold(name)
+	key := names.ServiceKey(name)
 	for _, sp := range serviceSpecs {
-		if key == fold(sp.name) || key == fold(sp.sdkID) || key == fold(sp.pkg) {
+		if key == names.ServiceKey(sp.name) || key == names.ServiceKey(sp.sdkID) || key == names.ServiceKey(sp.pkg) {
 			return sp.service(), nil
 		}
 	}
-	names := make([]string, len(serviceSpecs))
+	known := make([]string, len(serviceSpecs))
 	for i, sp := range serviceSpecs {
-		names[i] = sp.name
+		known[i] = sp.name
 	}
-	return Service{}, &NameError{Kind: "service", Name: name, Candidates: names, err: ErrUnknownService}
-}
-
-// fold is the key names are compared by: lower case without ' ', '-', '_'.
-func fold(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '_':
-			return -1
-		}
-		return toLower(r)
-	}, s)
-}
-
-func toLower(r rune) rune {
-	if 'A' <= r && r <= 'Z' {
-		return r + 'a' - 'A'
-	}
-	return r
+	return Service{}, &NameError{Kind: "service", Name: name, Candidates: known, err: ErrUnknownService}
 }
 
 // String returns the boto3 name.
@@ -113,7 +71,7 @@ func (s Service) String() string { return s.Name }
 // built; see [UsePathStyle]. The client is what [Operation.CallWith] takes;
 // it is safe for concurrent use, so callers may cache it.
 func (s Service) NewClient(cfg aws.Config, optFns ...func(options any)) any {
-	return s.spec.newClient(cfg, optFns...)
+	return s.spec.client.new(cfg, optFns...)
 }
 
 // UsePathStyle is an option for [Service.NewClient] that makes an S3 client
@@ -147,7 +105,7 @@ func (s Service) Operations() []string {
 // a [*NameError] that matches [ErrUnknownOperation] and suggests close names.
 func (s Service) Operation(name string) (Operation, error) {
 	idx := s.index()
-	if op, ok := idx.byKey[fold(name)]; ok {
+	if op, ok := idx.byKey[names.Fold(name)]; ok {
 		op.Service = s
 		return op, nil
 	}
@@ -163,7 +121,7 @@ func (s Service) Operation(name string) (Operation, error) {
 // opIndex holds a service's operations, found by reflection on its client.
 type opIndex struct {
 	names []string
-	byKey map[string]Operation // by fold(name)
+	byKey map[string]Operation // by names.Fold(name)
 }
 
 var (
@@ -175,7 +133,7 @@ func (s Service) index() *opIndex {
 	sp := s.spec
 	sp.once.Do(func() {
 		idx := &opIndex{byKey: map[string]Operation{}}
-		ct := sp.clientType
+		ct := sp.client.typ
 		for i := range ct.NumMethod() {
 			m := ct.Method(i)
 			in, out, ok := operationTypes(m)
@@ -186,8 +144,9 @@ func (s Service) index() *opIndex {
 			op := Operation{Name: m.Name, in: in, out: out}
 			if p, ok := sp.paginators[m.Name]; ok {
 				op.pag = &p
+				op.items = findItemList(sp.sdkID+" "+m.Name, out)
 			}
-			idx.byKey[fold(m.Name)] = op
+			idx.byKey[names.Fold(m.Name)] = op
 		}
 		sort.Strings(idx.names)
 		sp.ops = idx

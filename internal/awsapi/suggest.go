@@ -1,16 +1,18 @@
 package awsapi
 
 import (
-	"github.com/awsaccount/awsaccount/internal/textdist"
 	"sort"
 	"strings"
+
+	"github.com/awsaccount/awsaccount/internal/names"
+	"github.com/awsaccount/awsaccount/internal/textdist"
 )
 
-// suggest returns up to n of names that look like name: those containing it
-// (or contained in it) first, then those within a small edit distance, both
-// compared by fold.
-func suggest(name string, names []string, n int) []string {
-	key := fold(name)
+// suggest returns up to n of candidates that look like name: those
+// containing it (or contained in it) first, then those within a small edit
+// distance, both compared by names.Fold.
+func suggest(name string, candidates []string, n int) []string {
+	key := names.Fold(name)
 	if key == "" {
 		return nil
 	}
@@ -20,8 +22,8 @@ func suggest(name string, names []string, n int) []string {
 	}
 	var hits []scored
 	limit := max(2, len(key)/3)
-	for _, cand := range names {
-		ck := fold(cand)
+	for _, cand := range candidates {
+		ck := names.Fold(cand)
 		switch {
 		case strings.Contains(ck, key) || strings.Contains(key, ck):
 			hits = append(hits, scored{cand, abs(len(ck) - len(key))})

@@ -58,86 +58,84 @@ func (e *encoder) value(v reflect.Value) error {
 		return e.marshal(v.Interface())
 	}
 	switch v.Kind() {
-	case reflect.Pointer:
+	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
 		if v.IsNil() {
 			e.buf.WriteString("null")
 			return nil
 		}
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
 		return e.value(v.Elem())
 	case reflect.Interface:
-		if v.IsNil() {
-			e.buf.WriteString("null")
-			return nil
-		}
 		return e.union(v.Elem())
 	case reflect.Struct:
 		return e.object(v)
 	case reflect.Slice:
-		if v.IsNil() {
-			e.buf.WriteString("null")
-			return nil
-		}
 		if t.Elem().Kind() == reflect.Uint8 {
 			return e.marshal(v.Bytes())
 		}
-		fallthrough
+		return e.array(v)
 	case reflect.Array:
-		e.buf.WriteByte('[')
-		for i := range v.Len() {
-			if i > 0 {
-				e.buf.WriteByte(',')
-			}
-			if err := e.value(v.Index(i)); err != nil {
-				return err
-			}
-		}
-		e.buf.WriteByte(']')
-		return nil
+		return e.array(v)
 	case reflect.Map:
-		if v.IsNil() {
-			e.buf.WriteString("null")
-			return nil
-		}
-		keys := v.MapKeys()
-		names := make([]string, len(keys))
-		for i, k := range keys {
-			names[i] = fmt.Sprint(k.Interface())
-		}
-		order := make([]int, len(keys))
-		for i := range order {
-			order[i] = i
-		}
-		sort.Slice(order, func(i, j int) bool { return names[order[i]] < names[order[j]] })
-		e.buf.WriteByte('{')
-		for n, i := range order {
-			if n > 0 {
-				e.buf.WriteByte(',')
-			}
-			writeString(e.buf, names[i])
-			e.buf.WriteByte(':')
-			if err := e.value(v.MapIndex(keys[i])); err != nil {
-				return err
-			}
-		}
-		e.buf.WriteByte('}')
-		return nil
+		return e.mapObject(v)
 	case reflect.String:
 		writeString(e.buf, v.String())
-		return nil
 	case reflect.Bool:
 		e.buf.WriteString(strconv.FormatBool(v.Bool()))
-		return nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		e.buf.Write(strconv.AppendInt(e.buf.AvailableBuffer(), v.Int(), 10))
-		return nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		e.buf.Write(strconv.AppendUint(e.buf.AvailableBuffer(), v.Uint(), 10))
-		return nil
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
 		return fmt.Errorf("awsapi: cannot write %s as JSON", t)
 	default:
 		return e.marshal(v.Interface())
 	}
+	return nil
+}
+
+// array writes a slice or array (not nil) as a JSON array.
+func (e *encoder) array(v reflect.Value) error {
+	e.buf.WriteByte('[')
+	for i := range v.Len() {
+		if i > 0 {
+			e.buf.WriteByte(',')
+		}
+		if err := e.value(v.Index(i)); err != nil {
+			return err
+		}
+	}
+	e.buf.WriteByte(']')
+	return nil
+}
+
+// mapObject writes a map (not nil) as a JSON object with sorted keys.
+func (e *encoder) mapObject(v reflect.Value) error {
+	keys := v.MapKeys()
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = fmt.Sprint(k.Interface())
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return names[order[i]] < names[order[j]] })
+	e.buf.WriteByte('{')
+	for n, i := range order {
+		if n > 0 {
+			e.buf.WriteByte(',')
+		}
+		writeString(e.buf, names[i])
+		e.buf.WriteByte(':')
+		if err := e.value(v.MapIndex(keys[i])); err != nil {
+			return err
+		}
+	}
+	e.buf.WriteByte('}')
+	return nil
 }
 
 func (e *encoder) object(v reflect.Value) error {

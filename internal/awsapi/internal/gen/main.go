@@ -5,8 +5,11 @@
 //
 // Paginators are package functions (ec2.NewDescribeInstancesPaginator), which
 // reflection cannot reach, so gen finds them in the source of the SDK module
-// versions this module requires (located with `go list -m`) and emits code
-// that calls them. Run it through go generate in internal/awsapi:
+// versions this module requires (located with `go list -m`) and emits a
+// table of data: one row per service, clientOf(<pkg>.NewFromConfig), and one
+// line per paginator, pagerOf(<pkg>.New<Op>Paginator, <token fields>...).
+// The generic clientOf and pagerOf (table.go) do the type erasure once; Go
+// infers their type arguments. Run gen through go generate in internal/awsapi:
 //
 //	go generate ./internal/awsapi
 //
@@ -163,67 +166,82 @@ func paginators(file *ast.File) []paginator {
 		if !ok {
 			continue
 		}
-		name := fn.Name.Name
-		if fn.Recv == nil {
-			op, ok := strings.CutPrefix(name, "New")
-			op, ok2 := strings.CutSuffix(op, "Paginator")
-			if !ok || !ok2 || op == "" || len(fn.Type.Params.List) < 2 {
-				continue
-			}
-			p0, p1 := fn.Type.Params.List[0], fn.Type.Params.List[1]
-			if id, ok := p0.Type.(*ast.Ident); !ok || id.Name != op+"APIClient" {
-				continue
-			}
-			star, ok := p1.Type.(*ast.StarExpr)
-			if !ok {
-				continue
-			}
-			if id, ok := star.X.(*ast.Ident); !ok || id.Name != op+"Input" {
-				continue
-			}
+		if op, ok := constructorOp(fn); ok {
 			ops[op] = true
-			continue
+		} else if op, paths, ok := nextPageTokens(fn); ok {
+			tokens[op] = append(tokens[op], paths...)
 		}
-		if name != "NextPage" || len(fn.Recv.List) != 1 || fn.Body == nil {
-			continue
-		}
-		star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
-		if !ok {
-			continue
-		}
-		recv, ok := star.X.(*ast.Ident)
-		if !ok {
-			continue
-		}
-		op, ok := strings.CutSuffix(recv.Name, "Paginator")
-		if !ok {
-			continue
-		}
-		seen := map[string]bool{}
-		ast.Inspect(fn.Body, func(n ast.Node) bool {
-			as, ok := n.(*ast.AssignStmt)
-			if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-				return true
-			}
-			lhs, ok := as.Lhs[0].(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if id, ok := lhs.X.(*ast.Ident); !ok || id.Name != "p" {
-				return true
-			}
-			if path := resultPath(as.Rhs[0]); path != "" && !seen[path] {
-				seen[path] = true
-				tokens[op] = append(tokens[op], path)
-			}
-			return true
-		})
 	}
 	var out []paginator
 	for op := range ops {
 		out = append(out, paginator{op: op, tokens: tokens[op]})
 	}
 	return out
+}
+
+// constructorOp returns <Op> for func New<Op>Paginator(client
+// <Op>APIClient, params *<Op>Input, ...).
+func constructorOp(fn *ast.FuncDecl) (string, bool) {
+	if fn.Recv != nil {
+		return "", false
+	}
+	op, ok := strings.CutPrefix(fn.Name.Name, "New")
+	op, ok2 := strings.CutSuffix(op, "Paginator")
+	if !ok || !ok2 || op == "" || len(fn.Type.Params.List) < 2 {
+		return "", false
+	}
+	p0, p1 := fn.Type.Params.List[0], fn.Type.Params.List[1]
+	if id, ok := p0.Type.(*ast.Ident); !ok || id.Name != op+"APIClient" {
+		return "", false
+	}
+	star, ok := p1.Type.(*ast.StarExpr)
+	if !ok {
+		return "", false
+	}
+	if id, ok := star.X.(*ast.Ident); !ok || id.Name != op+"Input" {
+		return "", false
+	}
+	return op, true
+}
+
+// nextPageTokens returns <Op> and the output paths X of the assignments
+// p.field = result.X in func (p *<Op>Paginator) NextPage, in order and
+// without repeats.
+func nextPageTokens(fn *ast.FuncDecl) (op string, paths []string, ok bool) {
+	if fn.Name.Name != "NextPage" || fn.Recv == nil || len(fn.Recv.List) != 1 || fn.Body == nil {
+		return "", nil, false
+	}
+	star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
+	if !ok {
+		return "", nil, false
+	}
+	recv, ok := star.X.(*ast.Ident)
+	if !ok {
+		return "", nil, false
+	}
+	if op, ok = strings.CutSuffix(recv.Name, "Paginator"); !ok {
+		return "", nil, false
+	}
+	seen := map[string]bool{}
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true
+		}
+		lhs, ok := as.Lhs[0].(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := lhs.X.(*ast.Ident); !ok || id.Name != "p" {
+			return true
+		}
+		if path := resultPath(as.Rhs[0]); path != "" && !seen[path] {
+			seen[path] = true
+			paths = append(paths, path)
+		}
+		return true
+	})
+	return op, paths, true
 }
 
 // resultPath returns "A.B" for the expression result.A.B, else "".
@@ -249,26 +267,22 @@ func render(svcs []service) ([]byte, error) {
 	for _, s := range svcs {
 		fmt.Fprintf(&b, "// %s%s %s\n", sdkPrefix, s.pkg, s.version)
 	}
-	b.WriteString("\npackage awsapi\n\nimport (\n\t\"context\"\n\t\"reflect\"\n\n\t\"github.com/aws/aws-sdk-go-v2/aws\"\n")
+	b.WriteString("\npackage awsapi\n\nimport (\n")
 	for _, s := range svcs {
 		fmt.Fprintf(&b, "\t%q\n", sdkPrefix+s.pkg)
 	}
 	b.WriteString(")\n\n// serviceSpecs is the read-only table of supported services, sorted by\n// boto3 name.\nvar serviceSpecs = []*serviceSpec{\n")
 	for _, s := range svcs {
 		p := s.pkg
-		fmt.Fprintf(&b, "{\nname: %q,\nsdkID: %q,\npkg: %q,\n", s.name, s.sdkID, p)
-		fmt.Fprintf(&b, "clientType: reflect.TypeFor[*%s.Client](),\n", p)
-		fmt.Fprintf(&b, "newClient: func(cfg aws.Config, optFns ...func(any)) any {\nreturn %s.NewFromConfig(cfg, func(o *%s.Options) {\nfor _, f := range optFns {\nf(o)\n}\n})\n},\n", p, p)
-		b.WriteString("paginators: map[string]paginatorSpec{\n")
+		fmt.Fprintf(&b, "{name: %q, sdkID: %q, pkg: %q, client: clientOf(%s.NewFromConfig), paginators: map[string]paginatorSpec{\n", s.name, s.sdkID, p, p)
 		for _, pg := range s.paginators {
-			fmt.Fprintf(&b, "%q: {", pg.op)
-			if len(pg.tokens) > 0 {
-				fmt.Fprintf(&b, "tokens: %#v, ", pg.tokens)
+			fmt.Fprintf(&b, "%q: pagerOf(%s.New%sPaginator", pg.op, p, pg.op)
+			for _, t := range pg.tokens {
+				fmt.Fprintf(&b, ", %q", t)
 			}
-			fmt.Fprintf(&b, "newPager: func(c, in any) pager {\np := %s.New%sPaginator(c.(%s.%sAPIClient), in.(*%s.%sInput))\n", p, pg.op, p, pg.op, p, pg.op)
-			b.WriteString("return pager{p.HasMorePages, func(ctx context.Context) (any, error) {\nout, err := p.NextPage(ctx)\nif err != nil {\nreturn nil, err\n}\nreturn out, nil\n}}\n}},\n")
+			b.WriteString("),\n")
 		}
-		b.WriteString("},\n},\n")
+		b.WriteString("}},\n")
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
