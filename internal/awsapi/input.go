@@ -46,7 +46,7 @@ func (o Operation) DecodeInput(data []byte) (any, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &InputError{Operation: o.String(), Reason: "data after the JSON value"}
 	}
-	if bad := unknownField(tree, o.in, ""); bad != nil {
+	if bad := unknownField(tree, o.in, "", camelCaseAPI[o.Service.Name]); bad != nil {
 		return nil, bad.inputError(o.String())
 	}
 	dec = json.NewDecoder(bytes.NewReader(data))
@@ -89,7 +89,7 @@ func (f *badField) inputError(op string) *InputError {
 // decoded into and returns the first key (in sorted order, at any depth)
 // that names no field exactly, or nil. Type mismatches are left to
 // encoding/json.
-func unknownField(tree any, t reflect.Type, path string) *badField {
+func unknownField(tree any, t reflect.Type, path string, camel bool) *badField {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -102,28 +102,28 @@ func unknownField(tree any, t reflect.Type, path string) *badField {
 	case reflect.Struct:
 		obj, _ := tree.(map[string]any)
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			f, exact := fieldFor(t, k)
+			f, exact := fieldFor(t, k, camel)
 			switch {
 			case f == nil:
 				return &badField{path: join(path, k), valid: fieldNames(t)}
 			case !exact:
 				return &badField{path: join(path, k), want: f.Name}
 			}
-			if bad := unknownField(obj[k], f.Type, join(path, f.Name)); bad != nil {
+			if bad := unknownField(obj[k], f.Type, join(path, f.Name), camel); bad != nil {
 				return bad
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		arr, _ := tree.([]any)
 		for i, v := range arr {
-			if bad := unknownField(v, t.Elem(), path+"["+strconv.Itoa(i)+"]"); bad != nil {
+			if bad := unknownField(v, t.Elem(), path+"["+strconv.Itoa(i)+"]", camel); bad != nil {
 				return bad
 			}
 		}
 	case reflect.Map:
 		obj, _ := tree.(map[string]any)
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			if bad := unknownField(obj[k], t.Elem(), path+"["+strconv.Quote(k)+"]"); bad != nil {
+			if bad := unknownField(obj[k], t.Elem(), path+"["+strconv.Quote(k)+"]", camel); bad != nil {
 				return bad
 			}
 		}
@@ -138,17 +138,17 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-// fieldFor finds the field named key and reports whether the name matched
-// exactly; failing that, the field encoding/json would decode key into (one
+// fieldFor finds the field named key (the SDK's name, or, with camel, the
+// API's camelCase spelling of it) and reports whether the name matched exactly; failing that, the field encoding/json would decode key into (one
 // equal under case folding), with exact false. It returns nil when no field
 // matches. SDK types carry no json tags.
-func fieldFor(t reflect.Type, key string) (f *reflect.StructField, exact bool) {
+func fieldFor(t reflect.Type, key string, camel bool) (f *reflect.StructField, exact bool) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if !sf.IsExported() || sf.Anonymous || sf.Tag.Get("json") == "-" {
 			continue
 		}
-		if sf.Name == key {
+		if sf.Name == key || (camel && apiSpelling(sf.Name) == key) {
 			return &sf, true
 		}
 		if f == nil && strings.EqualFold(sf.Name, key) {
@@ -156,6 +156,20 @@ func fieldFor(t reflect.Type, key string) (f *reflect.StructField, exact bool) {
 		}
 	}
 	return f, false
+}
+
+// camelCaseAPI are the services whose API models (and so the AWS CLI's
+// JSON input) spell members in camelCase: for them "logGroupName" is as
+// exact as the SDK's LogGroupName. Elsewhere the API spells members as the
+// SDK does, and any other case is refused.
+var camelCaseAPI = map[string]bool{"logs": true, "ecs": true, "eks": true}
+
+// apiSpelling is a field's name as a camelCase API spells it.
+func apiSpelling(name string) string {
+	if name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return name
+	}
+	return string(name[0]+'a'-'A') + name[1:]
 }
 
 func fieldNames(t reflect.Type) []string {

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -58,6 +60,22 @@ func TestDecodeInput(t *testing.T) {
 	}
 }
 
+// The AWS CLI's spelling of camelCase APIs (logs, ecs, eks) is exact too.
+func TestDecodeInputCamelCaseAPI(t *testing.T) {
+	svc, err := awsapi.LookupService("logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := svc.Operation("CreateLogGroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := op.DecodeInput([]byte(`{"logGroupName":"g"}`))
+	if err != nil || aws.ToString(in.(*cloudwatchlogs.CreateLogGroupInput).LogGroupName) != "g" {
+		t.Fatalf("DecodeInput = %v, %v", in, err)
+	}
+}
+
 func TestDecodeInputErrors(t *testing.T) {
 	tests := map[string]struct {
 		service, op, input string
@@ -81,8 +99,12 @@ func TestDecodeInputErrors(t *testing.T) {
 			"ec2", "DescribeInstances", `{"Filters":[{"Name":"a","values":["b"]}]}`, "Filters[0].values",
 			[]string{"did you mean Values?"}, false,
 		},
-		"boto3 camelCase": {
-			"logs", "CreateLogGroup", `{"logGroupName":"g"}`, "logGroupName",
+		"camelCase where the API is not": {
+			"ec2", "DescribeInstances", `{"maxResults":5}`, "maxResults",
+			[]string{"did you mean MaxResults?"}, false,
+		},
+		"other case of a camelCase API": {
+			"logs", "CreateLogGroup", `{"LOGGROUPNAME":"g"}`, "LOGGROUPNAME",
 			[]string{"did you mean LogGroupName?"}, false,
 		},
 		"no fields": {
