@@ -191,6 +191,24 @@ func TestMemoryStoreCancel(t *testing.T) {
 	if r, _ := s2.Reserve(ctx, one, -1); r.Delay != time.Second {
 		t.Fatalf("after cancelling the latest starts, next start in %v, want 1s", r.Delay)
 	}
+	// Giving back every waiting start, newest first, then asking under a
+	// higher limit: the turns come at once, as when a Limiter's limit is
+	// raised while requests wait.
+	s3 := ratelimit.NewMemoryStore(func(o *ratelimit.MemoryStoreOptions) { o.Clock = clock })
+	var waiting []ratelimit.Reservation
+	for range 4 {
+		r, _ := s3.Reserve(ctx, one, -1) // at 0, 1s, 2s, 3s
+		waiting = append(waiting, r)
+	}
+	for _, r := range slices.Backward(waiting[1:]) {
+		s3.Cancel(ctx, r)
+	}
+	ten := ratelimit.Limit{MaxCount: 10, Interval: time.Second}
+	for i := range 3 {
+		if r, _ := s3.Reserve(ctx, ten, -1); r.Delay != 0 {
+			t.Fatalf("after giving back the waiting starts, start %d under %v in %v, want 0", i, ten, r.Delay)
+		}
+	}
 }
 
 func TestFailFast(t *testing.T) {

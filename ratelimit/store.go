@@ -33,8 +33,10 @@ import (
 // Cancel may be called at most once per granted Reservation, and only when
 // the caller promises that the start will not happen; the store then may
 // forget that one start. It is best effort: a store that cannot safely give
-// the start back keeps it, and some budget is lost. Cancel must not block
-// for long: a Limiter calls it while changing its knobs.
+// the start back keeps it, and some budget is lost. Cancel should be
+// bounded: a Limiter calls it when a waiting request gives up, and, after a
+// change of its limit, before it books the waiting requests' new turns.
+// A Limiter never calls Reserve or Cancel holding a lock.
 type Store interface {
 	// Reserve grants the earliest start at or after now such that no window
 	// of l.Interval holds more than l.MaxCount starts. If that start is more
@@ -110,7 +112,7 @@ type MemoryStore struct {
 	// base. len(ring) is 0 or a power of two. Requires mu, like all below.
 	ring     []entry
 	head, n  int
-	frontSeq uint64 // ID of ring[head]; IDs are never reused
+	frontSeq uint64 // ID of ring[head]; an ID is reused only once all its starts were given back
 	sum      int64  // starts in ring
 	// The MaxCount-th most recent start is in ring[head+cut], if cutSum,
 	// the starts from there on, reaches m. recount asks to search again.
@@ -245,13 +247,17 @@ func (s *MemoryStore) Cancel(_ context.Context, r Reservation) {
 		return // later starts keep last where it is
 	}
 	// The latest start is gone: later requests may have its turn, but no
-	// start still granted may end up after them.
+	// start still granted may end up after them. Drop the entries left
+	// empty at the end, so that giving back the next latest start (newest
+	// first, as a Limiter does when its limit changes) finds it last again.
+	// No Reservation names them any more: every start they held was given
+	// back.
+	for s.n > 0 && s.ring[(s.head+s.n-1)&mask].n == 0 {
+		s.n--
+	}
 	c := s.horizon
-	for i := s.n - 1; i >= 0; i-- {
-		if e := s.ring[(s.head+i)&mask]; e.n > 0 {
-			c = max(c, e.at)
-			break
-		}
+	if s.n > 0 {
+		c = max(c, s.ring[(s.head+s.n-1)&mask].at)
 	}
 	s.last = min(s.last, c)
 }
