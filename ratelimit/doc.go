@@ -34,8 +34,12 @@
 //
 // SetMaxCount, SetInterval and SetBlock take effect for the next request
 // and for the requests already waiting, which get new turns under the new
-// limit (raising the limit releases them early; turning Block off refuses
-// them). Stats counts admissions, refusals and time spent waiting.
+// limit, in arrival order (raising the limit releases them early; turning
+// Block off refuses them). The setters never wait for the Store: they
+// publish the new limit and return, and a short-lived goroutine gives the
+// waiting requests back to the Store and books their new turns, holding no
+// lock while it does. Stats counts admissions, refusals and time spent
+// waiting.
 //
 // # State
 //

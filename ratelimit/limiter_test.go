@@ -652,3 +652,131 @@ func waitSleeping(t *testing.T, l *ratelimit.Limiter, n int) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// stallStore is a MemoryStore whose next call, once armed, stalls until
+// released: a Redis that stopped answering, for one caller.
+type stallStore struct {
+	*ratelimit.MemoryStore
+	mu      sync.Mutex
+	gate    chan struct{} // non-nil: the next call waits for it to close
+	entered chan struct{} // receives when a call stalls
+}
+
+func newStallStore() *stallStore {
+	return &stallStore{MemoryStore: ratelimit.NewMemoryStore(), entered: make(chan struct{}, 1)}
+}
+
+// stallNext makes the next call stall until release is called.
+func (s *stallStore) stallNext() (release func()) {
+	gate := make(chan struct{})
+	s.mu.Lock()
+	s.gate = gate
+	s.mu.Unlock()
+	return sync.OnceFunc(func() { close(gate) })
+}
+
+func (s *stallStore) stall() {
+	s.mu.Lock()
+	gate := s.gate
+	s.gate = nil
+	s.mu.Unlock()
+	if gate != nil {
+		s.entered <- struct{}{}
+		<-gate
+	}
+}
+
+func (s *stallStore) Reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Duration) (ratelimit.Reservation, error) {
+	s.stall()
+	return s.MemoryStore.Reserve(ctx, l, maxWait)
+}
+
+func (s *stallStore) Cancel(ctx context.Context, r ratelimit.Reservation) {
+	s.stall()
+	s.MemoryStore.Cancel(ctx, r)
+}
+
+// TestKnobChangeDoesNotWaitForStore: while the store stalls on a call made
+// to give the waiting requests new turns, the knob change has returned,
+// and nobody else waits for that call: a waiting request that gives up
+// returns, the limiter's lock is free, new requests are answered. Once the
+// store answers, the waiting requests are admitted under the new limit.
+func TestKnobChangeDoesNotWaitForStore(t *testing.T) {
+	store := newStallStore()
+	l := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: time.Hour, Block: true}, ratelimit.WithStore(store))
+	if err := l.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	const waiters = 4
+	errs := make([]chan error, waiters)
+	quit, giveUp := context.WithCancel(context.Background())
+	defer giveUp()
+	for i := range waiters {
+		errs[i] = make(chan error, 1)
+		ctx := context.Background()
+		if i == 1 {
+			ctx = quit
+		}
+		go func() { errs[i] <- l.Wait(ctx) }()
+		waitSleeping(t, l, i+1) // in arrival order
+	}
+
+	release := store.stallNext()
+	defer release()
+	within := func(what string, d time.Duration, f func()) {
+		t.Helper()
+		done := make(chan struct{})
+		go func() { f(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(d):
+			t.Fatalf("%s: blocked behind the stalled store call", what)
+		}
+	}
+	within("SetMaxCount", time.Second, func() {
+		begin := time.Now()
+		l.SetMaxCount(100)
+		if took := time.Since(begin); took > 10*time.Millisecond {
+			t.Errorf("SetMaxCount took %v while the store stalls, want < 10ms", took)
+		}
+	})
+	within("the rebook goroutine reaching the store", 5*time.Second, func() { <-store.entered })
+	within("another knob change", time.Second, func() { l.SetInterval(30 * time.Minute) })
+	within("the limiter's lock", time.Second, func() { ratelimit.Sleeping(l) })
+	within("a waiting request that gives up", time.Second, func() {
+		giveUp()
+		if err := <-errs[1]; !errors.Is(err, context.Canceled) {
+			t.Errorf("Wait after its context was cancelled = %v, want context.Canceled", err)
+		}
+	})
+	within("a new request with a deadline", time.Second, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+		defer cancel()
+		_ = l.Wait(ctx) // admitted or refused, but answered
+	})
+	for i := range waiters {
+		if i == 1 {
+			continue
+		}
+		select {
+		case err := <-errs[i]:
+			t.Fatalf("waiter %d returned %v before the store answered", i, err)
+		default:
+		}
+	}
+
+	release()
+	within("the waiting requests, under the new limit", 5*time.Second, func() {
+		for i := range waiters {
+			if i == 1 {
+				continue
+			}
+			if err := <-errs[i]; err != nil {
+				t.Errorf("waiter %d: %v", i, err)
+			}
+		}
+	})
+	if n := ratelimit.Sleeping(l); n != 0 {
+		t.Errorf("%d requests still registered as sleeping", n)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/awsaccount/awsaccount/internal/redistest"
 	"github.com/awsaccount/awsaccount/ratelimit"
 	"github.com/awsaccount/awsaccount/ratelimit/redislimit"
+	"github.com/redis/go-redis/v9"
 )
 
 type syncBuffer struct {
@@ -271,5 +273,62 @@ func TestBackendSharesClients(t *testing.T) {
 	}
 	if !redislimit.SameClient(a, c) {
 		t.Error("two stores of one URL have different clients")
+	}
+}
+
+// TestKnobChangeDuringOutage: requests wait on a limit kept in Redis; Redis
+// stops answering (paused: connections accepted, commands never answered;
+// killed: connections refused) and the limit is raised. The change returns
+// at once, though giving the waiting requests new turns needs Redis, and
+// the requests are then admitted by the local fallback.
+func TestKnobChangeDuringOutage(t *testing.T) {
+	tests := map[string]func(*redistest.Server, *redis.Client) error{
+		"paused": func(_ *redistest.Server, admin *redis.Client) error {
+			return admin.ClientPause(context.Background(), 3*time.Second).Err()
+		},
+		"killed": func(srv *redistest.Server, _ *redis.Client) error { srv.Kill(); return nil },
+	}
+	for name, stop := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := redistest.Run(t)
+			admin := newClient(t, srv)
+			s := redislimit.NewStore(newClient(t, srv), "outage:"+name)
+			var granted atomic.Int32
+			redislimit.SetHooks(s, func(uint64, time.Time, ratelimit.Limit) { granted.Add(1) }, nil)
+			l := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: time.Hour, Block: true}, ratelimit.WithStore(s))
+			if err := l.Wait(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			const waiters = 5
+			errs := make(chan error, waiters)
+			for range waiters {
+				go func() { errs <- l.Wait(t.Context()) }()
+			}
+			for deadline := time.Now().Add(5 * time.Second); granted.Load() < 1+waiters; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d starts granted in Redis, want %d", granted.Load(), 1+waiters)
+				}
+			}
+			if err := stop(srv, admin); err != nil {
+				t.Fatal(err)
+			}
+			begin := time.Now()
+			l.SetMaxCount(1000)
+			took := time.Since(begin)
+			t.Logf("SetMaxCount with Redis %s and %d requests waiting took %v", name, waiters, took)
+			if took > 10*time.Millisecond {
+				t.Errorf("SetMaxCount took %v with Redis %s, want < 10ms", took, name)
+			}
+			for i := range waiters {
+				select {
+				case err := <-errs:
+					if err != nil {
+						t.Errorf("waiting request: %v", err)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatalf("%d of %d waiting requests still waiting 10s after the limit was raised", waiters-i, waiters)
+				}
+			}
+		})
 	}
 }
