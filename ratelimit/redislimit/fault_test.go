@@ -332,3 +332,56 @@ func TestKnobChangeDuringOutage(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelStartsOutage: a Cancel that Redis does not answer starts an
+// outage, so the Cancels and Reserves that follow do not wait for Redis.
+func TestCancelStartsOutage(t *testing.T) {
+	srv := redistest.Run(t)
+	admin := newClient(t, srv)
+	s := redislimit.NewStore(newClient(t, srv), "cancel-outage")
+	one := ratelimit.Limit{MaxCount: 1, Interval: time.Hour, Block: true}
+	var held []ratelimit.Reservation
+	for range 3 {
+		r, err := s.Reserve(t.Context(), one, -1)
+		if err != nil || !r.OK {
+			t.Fatalf("Reserve = %+v, %v", r, err)
+		}
+		held = append(held, r)
+	}
+	if err := admin.ClientPause(t.Context(), 2*time.Second).Err(); err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	s.Cancel(t.Context(), held[2]) // times out: the outage starts
+	first := time.Since(begin)
+	begin = time.Now()
+	s.Cancel(t.Context(), held[1])
+	if _, err := s.Reserve(t.Context(), one, -1); err != nil {
+		t.Fatalf("Reserve during the outage = %v, want the local fallback", err)
+	}
+	if rest := time.Since(begin); rest > 100*time.Millisecond {
+		t.Errorf("a Cancel and a Reserve after a Cancel timed out (in %v) took %v, want no wait for Redis", first, rest)
+	}
+}
+
+// lateContext is a context past its deadline whose timer has not fired
+// yet: Err is nil, as for an instant on a loaded machine.
+type lateContext struct{ context.Context }
+
+func (c lateContext) Deadline() (time.Time, bool) { return time.Now().Add(-time.Millisecond), true }
+
+// TestCallerDeadlineIsNoOutage: a Redis call that fails because the
+// caller's deadline passed says nothing about Redis: no ErrBackend, no
+// outage, even before the context reports it.
+func TestCallerDeadlineIsNoOutage(t *testing.T) {
+	srv := redistest.Run(t)
+	s := redislimit.NewStore(newClient(t, srv), "caller-deadline", func(o *redislimit.Options) { o.OnError = redislimit.Fail })
+	one := ratelimit.Limit{MaxCount: 1, Interval: time.Hour}
+	_, err := s.Reserve(lateContext{t.Context()}, one, 0)
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redislimit.ErrBackend) {
+		t.Fatalf("Reserve past the caller's deadline = %v, want context.DeadlineExceeded, not ErrBackend", err)
+	}
+	if r, err := s.Reserve(t.Context(), one, 0); err != nil || !r.OK {
+		t.Fatalf("next Reserve = %+v, %v; want granted by Redis", r, err)
+	}
+}

@@ -1,6 +1,7 @@
 package redislimit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -86,11 +87,11 @@ func (s *Store) Reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Dur
 		return s.unavailable(ctx, l, maxWait, cause)
 	}
 	r, err := s.reserve(ctx, l, maxWait)
-	if err != nil && ctx.Err() != nil {
+	if err != nil && gaveUp(ctx) {
 		// The caller gave up: that says nothing about Redis. A start the
 		// script may have recorded is lost budget, never excess.
 		s.health.abandon(probe)
-		return ratelimit.Reservation{}, ctx.Err()
+		return ratelimit.Reservation{}, cmp.Or(ctx.Err(), context.DeadlineExceeded)
 	}
 	s.health.end(probe, err, s.key)
 	if err != nil {
@@ -150,7 +151,8 @@ func (s *Store) reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Dur
 // Cancel implements ratelimit.Store: it removes the start of r from Redis
 // (or from the local fallback that granted it). Removing a start only ever
 // empties windows, so it is always safe; it is skipped during an outage,
-// and bounded by Options.Timeout.
+// and bounded by Options.Timeout. A Cancel that Redis does not answer
+// starts an outage, as a failed Reserve does.
 func (s *Store) Cancel(ctx context.Context, r ratelimit.Reservation) {
 	if !r.OK || r.ID == 0 {
 		return
@@ -165,9 +167,26 @@ func (s *Store) Cancel(ctx context.Context, r ratelimit.Reservation) {
 	if s.onCancel != nil {
 		s.onCancel(r.ID)
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	_ = s.client.ZRem(ctx, s.key, member(r.ID)).Err()
+	if err := s.client.ZRem(cctx, s.key, member(r.ID)).Err(); err != nil && !gaveUp(ctx) {
+		// An outage like any: the calls that follow (a Limiter gives back
+		// the starts of all its waiting requests at once) need not wait
+		// for Redis one timeout each.
+		s.health.end(false, err, s.key)
+	}
+}
+
+// gaveUp reports whether the caller's ctx has ended: cancelled, or past its
+// deadline even if its timer has not fired yet (a socket deadline taken
+// from it may fire first, and then the failure is the caller's, not
+// Redis's).
+func gaveUp(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }
 
 // member is the sorted-set member of the start with ID id.
