@@ -10,6 +10,7 @@ import (
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
+	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
 func read(t *testing.T, text string, data map[string]any) *configfile.File {
@@ -42,7 +43,7 @@ uses:
 	f := read(t, text, nil)
 	tests := map[string]struct {
 		path string
-		want awsaccount.RateLimitSpec
+		want ratelimit.Spec
 	}{
 		"the last repeated key wins":                         {"RateLimit", spec(7, 3*time.Second, false)},
 		"an anchor on an earlier repeated key stays usable":  {"uses.first", spec(5, 0, false)},
@@ -51,7 +52,7 @@ uses:
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			var got awsaccount.RateLimitSpec
+			var got ratelimit.Spec
 			if err := f.Decode(tc.path, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -62,8 +63,8 @@ uses:
 	}
 }
 
-func spec(n int, interval time.Duration, block bool) awsaccount.RateLimitSpec {
-	var s awsaccount.RateLimitSpec
+func spec(n int, interval time.Duration, block bool) ratelimit.Spec {
+	var s ratelimit.Spec
 	s.MaxCount, s.Interval, s.Block = n, interval, block
 	return s
 }
@@ -195,8 +196,8 @@ func TestEnvironmentData(t *testing.T) {
 func TestMultilineSubstitution(t *testing.T) {
 	f := read(t, "a: {{ A }}\nRateLimit:\n  max_count: x\n", map[string]any{"A": "|\n  one\n  two"})
 	var got struct {
-		A         string                   `yaml:"a"`
-		RateLimit awsaccount.RateLimitSpec `yaml:"RateLimit"`
+		A         string         `yaml:"a"`
+		RateLimit ratelimit.Spec `yaml:"RateLimit"`
 	}
 	err := f.Decode("", &got)
 	var ce *configfile.Error

@@ -48,6 +48,12 @@
 // process or (with package ratelimit/redislimit) in many, share one limit.
 // The Store interface documents what a shared store must guarantee.
 //
+// A config file's RateLimit block decodes into a Spec: the Limit's keys
+// and, optionally, a backend block (BackendSpec) that puts the state in a
+// shared store. A BackendFactory, such as redislimit.Backend.Open, builds
+// that store; the root package's Registry calls the factory registered
+// under the backend's name.
+//
 // Time comes from a Clock (WithClock), the system clock by default; tests
 // drive a fake one.
 package ratelimit

@@ -25,7 +25,7 @@
 //	b := redislimit.NewBackend(func(o *redislimit.Options) { o.Logger = logger })
 //	defer b.Close()
 //	reg := awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
-//		o.Backends = map[string]awsaccount.BackendFactory{"redis": b.Open}
+//		o.Backends = map[string]ratelimit.BackendFactory{"redis": b.Open}
 //	})
 //
 // Each limit is one Redis key, "<prefix>:<account id>:<region>" for a
@@ -75,7 +75,7 @@
 //	client := redis.NewUniversalClient(&redis.UniversalOptions{
 //		Addrs: addrs, ContextTimeoutEnabled: true, MaxRetries: -1,
 //	})
-//	factory := func(_ context.Context, spec awsaccount.BackendSpec, key string) (ratelimit.Store, error) {
+//	factory := func(_ context.Context, spec ratelimit.BackendSpec, key string) (ratelimit.Store, error) {
 //		return redislimit.NewStore(client, spec.Redis.Prefix+":"+key), nil
 //	}
 //

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/redistest"
 	"github.com/awsaccount/awsaccount/ratelimit"
 	"github.com/awsaccount/awsaccount/ratelimit/redislimit"
@@ -44,7 +43,7 @@ func openBackend(t *testing.T, url, onErr, key string, log *syncBuffer) ratelimi
 		o.Logger = slog.New(slog.NewTextHandler(log, nil))
 	})
 	t.Cleanup(func() { _ = b.Close() })
-	s, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: url, OnBackendError: onErr}}, key)
+	s, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: url, OnBackendError: onErr}}, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +204,7 @@ func TestPasswordNeverShown(t *testing.T) {
 		"redis://user:" + secret + "/x@127.0.0.1:1/0", // breaks the URL
 		"http://user:" + secret + "@127.0.0.1:1/0",
 	} {
-		s, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: url, OnBackendError: "fail"}}, "k")
+		s, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: url, OnBackendError: "fail"}}, "k")
 		if err != nil {
 			if !errors.Is(err, redislimit.ErrInvalidSpec) {
 				t.Errorf("Open(%q) = %v, want ErrInvalidSpec", strings.ReplaceAll(url, secret, "…"), err)
@@ -231,10 +230,10 @@ func TestPasswordNeverShown(t *testing.T) {
 func TestOpenSpecErrors(t *testing.T) {
 	b := redislimit.NewBackend()
 	defer b.Close()
-	tests := map[string]awsaccount.BackendSpec{
+	tests := map[string]ratelimit.BackendSpec{
 		"no redis block":           {},
-		"unknown on_backend_error": {Redis: &awsaccount.RedisBackendSpec{URL: "redis://127.0.0.1:1/0", OnBackendError: "retry"}},
-		"bad scheme":               {Redis: &awsaccount.RedisBackendSpec{URL: "http://127.0.0.1:1/0"}},
+		"unknown on_backend_error": {Redis: &ratelimit.RedisSpec{URL: "redis://127.0.0.1:1/0", OnBackendError: "retry"}},
+		"bad scheme":               {Redis: &ratelimit.RedisSpec{URL: "http://127.0.0.1:1/0"}},
 	}
 	for name, spec := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -246,7 +245,7 @@ func TestOpenSpecErrors(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: "redis://127.0.0.1:1/0"}}, "k"); !errors.Is(err, redislimit.ErrBackend) {
+	if _, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: "redis://127.0.0.1:1/0"}}, "k"); !errors.Is(err, redislimit.ErrBackend) {
 		t.Errorf("Open after Close = %v, want ErrBackend", err)
 	}
 }
@@ -258,7 +257,7 @@ func TestBackendSharesClients(t *testing.T) {
 	b := redislimit.NewBackend()
 	defer b.Close()
 	open := func(prefix, key string) *redislimit.Store {
-		s, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: srv.URL(), Prefix: prefix}}, key)
+		s, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: srv.URL(), Prefix: prefix}}, key)
 		if err != nil {
 			t.Fatal(err)
 		}
