@@ -32,6 +32,7 @@ over: &over
   interval: 3
 RateLimit: &first
   max_count: 5
+  interval: 4
 RateLimit: &second
   <<: [*over, *base]
   max_count: 7
@@ -46,7 +47,7 @@ uses:
 		want ratelimit.Spec
 	}{
 		"the last repeated key wins":                         {"RateLimit", spec(7, 3*time.Second, false)},
-		"an anchor on an earlier repeated key stays usable":  {"uses.first", spec(5, 0, false)},
+		"an anchor on an earlier repeated key stays usable":  {"uses.first", spec(5, 4*time.Second, false)},
 		"merge: own keys win, then the first merged mapping": {"uses.second", spec(7, 3*time.Second, false)},
 		"merge of one alias in a flow mapping":               {"uses.last", spec(1, 2*time.Second, true)},
 	}
@@ -60,6 +61,25 @@ uses:
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRateLimitBlocks: a RateLimit block that is present must limit or
+// say unlimited: true; a missing interval is reported at the block.
+func TestRateLimitBlocks(t *testing.T) {
+	f := read(t, "off:\n  unlimited: true\nforgot:\n  max_count: 10\n  block: true\n", nil)
+	var off ratelimit.Spec
+	if err := f.Decode("off", &off); err != nil || !off.Unlimited || !off.Limit.Unlimited() {
+		t.Errorf("Decode(off) = %+v, %v; want unlimited", off, err)
+	}
+	var forgot ratelimit.Spec
+	err := f.Decode("forgot", &forgot)
+	var ce *configfile.Error
+	if !errors.As(err, &ce) || !errors.Is(err, configfile.ErrInvalid) || ce.Path != "forgot.interval" || ce.Line != 4 {
+		t.Fatalf("Decode(forgot) = %v, want ErrInvalid at forgot.interval, line 4", err)
+	}
+	if !errors.Is(err, ratelimit.ErrInvalidLimit) {
+		t.Errorf("Decode(forgot) = %v, want it to match ratelimit.ErrInvalidLimit", err)
 	}
 }
 

@@ -22,7 +22,10 @@
 // there is no burst on top of the rate, and unlike a fixed window there is
 // no double burst at a window's edge. A blocked stream still uses the whole
 // budget: a request's turn is the earliest instant the rule allows.
-// MaxCount 0 or Interval 0 means unlimited (Wait returns nil at once).
+// MaxCount 0 or Interval 0 means unlimited (Wait returns nil at once). A
+// RateLimit block in a config file must say so, with unlimited: true: a
+// block whose max_count or interval is missing or zero is refused (see
+// Spec.Validate), so that a typo does not lift the limit.
 //
 // With block: true, Wait sleeps until the request's turn, in arrival order,
 // holding no lock; it returns ctx.Err() if the context ends first (giving
