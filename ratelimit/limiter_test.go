@@ -211,6 +211,44 @@ func TestMemoryStoreCancel(t *testing.T) {
 	}
 }
 
+// TestMemoryStoreRecord: starts granted elsewhere count as the store's own;
+// one before the latest known start counts at that start.
+func TestMemoryStoreRecord(t *testing.T) {
+	ctx := context.Background()
+	clock := newFakeClock()
+	s := ratelimit.NewMemoryStore(func(o *ratelimit.MemoryStoreOptions) { o.Clock = clock })
+	two := ratelimit.Limit{MaxCount: 2, Interval: time.Second}
+	now := clock.Now()
+	if r := s.Record(now.Add(-300*time.Millisecond), two); !r.OK || r.Delay != 0 {
+		t.Fatalf("Record in the past = %+v", r)
+	}
+	future := s.Record(now.Add(500*time.Millisecond), two) // a waiting request's turn
+	if !future.OK || future.Delay != 500*time.Millisecond {
+		t.Fatalf("Record in the future = %+v", future)
+	}
+	// Two starts in the window: the next is one interval after the first.
+	if r, _ := s.Reserve(ctx, two, -1); r.Delay != 700*time.Millisecond {
+		t.Fatalf("Reserve after two recorded starts: delay %v, want 700ms", r.Delay)
+	}
+	// Before the latest start (at 700ms): counted there, not earlier.
+	if r := s.Record(now.Add(100*time.Millisecond), two); r.Delay != 700*time.Millisecond {
+		t.Fatalf("Record before the latest start: delay %v, want 700ms", r.Delay)
+	}
+	if r, _ := s.Reserve(ctx, two, -1); r.Delay != 1700*time.Millisecond {
+		t.Fatalf("Reserve: delay %v, want 1.7s (two starts at 700ms)", r.Delay)
+	}
+	if r := s.Record(now, ratelimit.Limit{}); !r.OK || r.ID != 0 {
+		t.Fatalf("Record unlimited = %+v, want OK and nothing recorded", r)
+	}
+	// A recorded start is given back like a granted one.
+	s2 := ratelimit.NewMemoryStore(func(o *ratelimit.MemoryStoreOptions) { o.Clock = clock })
+	r := s2.Record(now.Add(time.Hour), two)
+	s2.Cancel(ctx, r)
+	if r, _ := s2.Reserve(ctx, two, -1); r.Delay != 0 {
+		t.Fatalf("Reserve after the recorded start was given back: delay %v, want 0", r.Delay)
+	}
+}
+
 func TestFailFast(t *testing.T) {
 	ctx := context.Background()
 	clock := newFakeClock()
