@@ -20,6 +20,7 @@ type health struct {
 	probing   bool      // a probe is in flight
 	nextProbe time.Time // earliest next probe while down
 	cause     error     // the last failure
+	outages   uint64    // outages begun so far
 }
 
 func newHealth(name string, o *Options) *health {
@@ -64,6 +65,7 @@ func (h *health) end(probe bool, err error, key string) {
 	h.nextProbe = time.Now().Add(h.probeEvery)
 	if !h.down {
 		h.down = true
+		h.outages++
 		h.logger.Warn("redislimit: redis unavailable; limits fall back per on_backend_error until it answers",
 			"redis", h.name, "key", key, "err", err)
 	}
@@ -84,4 +86,12 @@ func (h *health) isDown() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.down
+}
+
+// outageCount is how many outages have begun. A Store replays its starts
+// into Redis after each: the server may have restarted empty.
+func (h *health) outageCount() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.outages
 }
