@@ -39,17 +39,7 @@ func TestLimit(t *testing.T) {
 			if got := tc.l.IsZero(); got != tc.zero {
 				t.Errorf("IsZero() = %v, want %v", got, tc.zero)
 			}
-			err := tc.l.Validate()
-			if tc.err == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			var le *ratelimit.LimitError
-			if err == nil || err.Error() != tc.err || !errors.Is(err, ratelimit.ErrInvalidLimit) || !errors.As(err, &le) {
-				t.Fatalf("Validate() = %v, want %q matching ErrInvalidLimit", err, tc.err)
-			}
+			checkValidate(t, tc.l.Validate(), tc.err)
 		})
 	}
 }

@@ -37,20 +37,7 @@ func TestSpecValidate(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			err := tc.spec.Validate()
-			if tc.err == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			var le *ratelimit.LimitError
-			if err == nil || err.Error() != tc.err || !errors.Is(err, ratelimit.ErrInvalidLimit) || !errors.As(err, &le) {
-				t.Fatalf("Validate() = %v, want %q matching ErrInvalidLimit", err, tc.err)
-			}
-			if path, problem := le.Field(); path+" "+problem != tc.err {
-				t.Errorf("Field() = %q, %q: does not make the message", path, problem)
-			}
+			checkValidate(t, tc.spec.Validate(), tc.err)
 		})
 	}
 }
@@ -71,5 +58,25 @@ func TestSpecIsZero(t *testing.T) {
 				t.Errorf("IsZero() = %v, want %v", got, tc.zero)
 			}
 		})
+	}
+}
+
+// checkValidate wants err, from a Validate method, to be nil if want is
+// empty, and otherwise a *LimitError with message want, matching
+// ErrInvalidLimit, whose Field makes the message.
+func checkValidate(t *testing.T, err error, want string) {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatalf("Validate() = %v, want nil", err)
+		}
+		return
+	}
+	var le *ratelimit.LimitError
+	if err == nil || err.Error() != want || !errors.Is(err, ratelimit.ErrInvalidLimit) || !errors.As(err, &le) {
+		t.Fatalf("Validate() = %v, want %q matching ErrInvalidLimit", err, want)
+	}
+	if path, problem := le.Field(); path+" "+problem != want {
+		t.Errorf("Field() = %q, %q: does not make the message", path, problem)
 	}
 }

@@ -118,12 +118,7 @@ func (s *Store) Reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Dur
 		}
 		if r, ok := s.reserveLocal(ctx, l, maxWait, probe); ok {
 			if probe {
-				err := s.sync(ctx, l)
-				if err != nil && gaveUp(ctx) {
-					s.health.abandon(true)
-				} else {
-					s.health.end(true, err, s.key)
-				}
+				s.probe(ctx, l)
 			}
 			return r, nil
 		}
@@ -157,10 +152,15 @@ func (s *Store) reserveLocal(ctx context.Context, l ratelimit.Limit, maxWait tim
 	return r, true
 }
 
-// sync replays the process's recent starts into Redis, granting nothing.
-func (s *Store) sync(ctx context.Context, l ratelimit.Limit) error {
+// probe tries Redis during an outage by replaying the process's recent
+// starts into it, granting nothing, and ends the outage if Redis answers.
+func (s *Store) probe(ctx context.Context, l ratelimit.Limit) {
 	_, err := s.call(ctx, l, 0, 0)
-	return err
+	if err != nil && gaveUp(ctx) {
+		s.health.abandon(true)
+		return
+	}
+	s.health.end(true, err, s.key)
 }
 
 // reserve asks Redis for a start.
@@ -168,40 +168,15 @@ func (s *Store) reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Dur
 	return s.call(ctx, l, maxWait, newID())
 }
 
-// call runs the script once, with a replay of the process's starts if one
-// is due, and notes a granted start in the process's book and in the
-// fallback. id names the start to grant; 0 grants none (a sync).
+// call runs the script, with a replay of the process's starts if one is
+// due, and notes a granted start in the process's book and in the
+// fallback. id names the start to grant; 0 grants none (a probe).
 func (s *Store) call(ctx context.Context, l ratelimit.Limit, maxWait time.Duration, id uint64) (ratelimit.Reservation, error) {
-	var (
-		v     []int64
-		batch []*ownStart
-		mark  syncMark
-	)
-	// Twice at most: a key found lost makes a replay due.
-	for range 2 {
-		outages := s.health.outageCount()
-		sent := time.Now()
-		var replay []any
-		s.mu.Lock()
-		replay, batch, mark = s.own.replay(sent, l.Interval, outages)
-		s.mu.Unlock()
-		var err error
-		v, err = s.run(ctx, l, maxWait, id, replay)
-		if err != nil {
-			return ratelimit.Reservation{}, err
-		}
-		if v[0] != -1 {
-			break
-		}
-		s.mu.Lock()
-		s.own.dirty++
-		s.mu.Unlock()
+	v, replayed, mark, err := s.runReplaying(ctx, l, maxWait, id)
+	if err != nil {
+		return ratelimit.Reservation{}, err
 	}
-	if v[0] == -1 {
-		return ratelimit.Reservation{}, fmt.Errorf("redislimit: key %s lost again during its replay", s.key)
-	}
-	delay := time.Duration(max(v[1], 0)) * time.Microsecond
-	r := ratelimit.Reservation{OK: v[0] == 1, Delay: delay}
+	r := ratelimit.Reservation{OK: v[0] == 1, Delay: time.Duration(max(v[1], 0)) * time.Microsecond}
 	if r.OK && v[3] == 1 {
 		r.ID = id
 	} // else recorded under another name: not cancellable
@@ -210,10 +185,10 @@ func (s *Store) call(ctx context.Context, l ratelimit.Limit, maxWait time.Durati
 	}
 
 	s.mu.Lock()
-	gone := s.own.markSynced(mark, batch)
+	gone := s.own.markSynced(mark, replayed)
 	if r.OK {
 		now := time.Now()
-		st := &ownStart{id: r.ID, at: now.Add(delay), inRedis: true}
+		st := &ownStart{id: r.ID, at: now.Add(r.Delay), inRedis: true}
 		st.local = s.local.Record(st.at, l)
 		if r.ID != 0 {
 			s.own.add(st, now, l.Interval)
@@ -225,6 +200,29 @@ func (s *Store) call(ctx context.Context, l ratelimit.Limit, maxWait time.Durati
 		s.remove(context.WithoutCancel(ctx), st.id)
 	}
 	return r, nil
+}
+
+// runReplaying runs the script with the replay that is due, if any, and
+// returns its reply, the starts it replayed and what the replay covered.
+// A reply that the key is lost makes a replay due: the script runs again
+// with it.
+func (s *Store) runReplaying(ctx context.Context, l ratelimit.Limit, maxWait time.Duration, id uint64) (v []int64, replayed []*ownStart, mark syncMark, err error) {
+	for range 2 {
+		outages := s.health.outageCount()
+		sent := time.Now()
+		s.mu.Lock()
+		args, batch, m := s.own.replay(sent, l.Interval, outages)
+		s.mu.Unlock()
+		v, err = s.run(ctx, l, maxWait, id, args)
+		if err != nil || v[0] != -1 {
+			return v, batch, m, err
+		}
+		s.mu.Lock()
+		s.own.dirty++
+		s.mu.Unlock()
+	}
+	// A replay disables the check: lost twice cannot happen.
+	return nil, nil, syncMark{}, fmt.Errorf("redislimit: key %s lost again during its replay", s.key)
 }
 
 // run runs the script once, bounded by Options.Timeout, and returns its
