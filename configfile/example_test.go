@@ -7,6 +7,7 @@ import (
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
+	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
 // The seed's configure.yaml shape, loaded in Go: anchors shared by two
@@ -77,7 +78,7 @@ YourApp:
 
 	// A mistake is reported with its key path and line.
 	var wrong struct {
-		RateLimit awsaccount.RateLimitSpec `yaml:"RateLimit"`
+		RateLimit ratelimit.Spec `yaml:"RateLimit"`
 	}
 	bad, _ := configfile.Read(strings.NewReader("RateLimit:\n  max_count: ten\n"), "bad.yaml")
 	fmt.Println(bad.Decode("", &wrong))
