@@ -41,6 +41,10 @@ type parent struct {
 	ancestors []string // ids from the root, this one included
 }
 
+// maxPage is the largest page the Organizations List operations return:
+// asked for, so that no service default makes more calls than needed.
+const maxPage = 20
+
 // listConcurrency bounds the listing calls in flight. The rate limit
 // decides the pace; a few calls in flight hide the latency of each.
 const listConcurrency = 4
@@ -152,7 +156,8 @@ func (o *Organization) each(ctx context.Context, n int, fn func(context.Context,
 // children lists the OUs and the accounts directly under p.
 func (o *Organization) children(ctx context.Context, client *organizations.Client, p parent) ([]parent, []member, error) {
 	var ous []parent
-	op := organizations.NewListOrganizationalUnitsForParentPaginator(client, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(p.id)})
+	op := organizations.NewListOrganizationalUnitsForParentPaginator(client, &organizations.ListOrganizationalUnitsForParentInput{
+		ParentId: aws.String(p.id), MaxResults: aws.Int32(maxPage)})
 	for op.HasMorePages() {
 		page, err := op.NextPage(ctx)
 		if err != nil {
@@ -165,7 +170,8 @@ func (o *Organization) children(ctx context.Context, client *organizations.Clien
 		}
 	}
 	var accts []member
-	ap := organizations.NewListAccountsForParentPaginator(client, &organizations.ListAccountsForParentInput{ParentId: aws.String(p.id)})
+	ap := organizations.NewListAccountsForParentPaginator(client, &organizations.ListAccountsForParentInput{
+		ParentId: aws.String(p.id), MaxResults: aws.Int32(maxPage)})
 	for ap.HasMorePages() {
 		page, err := ap.NextPage(ctx)
 		if err != nil {
