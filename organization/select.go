@@ -10,13 +10,16 @@ import (
 // reason says why s does not select m, or "" when it does. known maps the
 // root and OU ids to their paths, for the message.
 //
-// The checks, in order: the status; Exclude, which wins over Include (any
-// value of any kind excludes); Include (every kind given must match, any
-// value within it); and, for the management account, ManagementAccount
-// skip.
+// The checks, in order: the status; ManagementAccount skip, for the
+// management account; Exclude, which wins over Include (any value of any
+// kind excludes); Include (every kind given must match, any value within
+// it).
 func (s Spec) reason(m member, known map[string]string) string {
 	if !slices.Contains(s.Statuses, m.Status) {
 		return fmt.Sprintf("status %s is not in Statuses [%s]", m.Status, strings.Join(s.Statuses, " "))
+	}
+	if m.Management && s.ManagementAccount == managementSkip {
+		return "the management account (ManagementAccount: skip)"
 	}
 	for _, k := range kinds {
 		if hit, ok := k.match(s.Exclude, m, known); ok {
@@ -30,9 +33,6 @@ func (s Spec) reason(m member, known map[string]string) string {
 		if _, ok := k.match(s.Include, m, known); !ok {
 			return "not matched by Include." + k.name
 		}
-	}
-	if m.Management && s.ManagementAccount == managementSkip {
-		return "the management account (ManagementAccount: skip)"
 	}
 	return ""
 }
