@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/awstest"
@@ -527,5 +528,38 @@ func TestListingRateLimit(t *testing.T) {
 	}
 	if elapsed < 900*time.Millisecond {
 		t.Fatalf("10 calls in %v: the default limit (5 per second) was not applied", elapsed)
+	}
+}
+
+// With RegionSource account each member is asked for its regions as its
+// container is built, which enters it then: a member that cannot be
+// entered is left out, named by the error that comes with the others.
+func TestRegionSourceAccount(t *testing.T) {
+	ctx := context.Background()
+	org := buildOrg(t, fixture)
+	p := awstest.RunProxy(t, moto.URL())
+	bad := org.Accounts["prod-eu-2"]
+	p.Inject(func(r awstest.Request) bool {
+		return r.Action == "AssumeRole" && strings.Contains(r.Param("RoleArn"), "::"+bad+":")
+	}, awstest.Fault{Status: 403, Code: "AccessDenied", Message: "not authorized to perform sts:AssumeRole"})
+	// (moto takes seconds to set up EC2 in an account it has not seen:
+	// one good member is enough.)
+	o, err := organization.Get(ctx, newRegistry(t, p.URL()), organization.Spec{Account: management, RegionSource: "account",
+		Include: organization.Selector{OrganizationalUnits: []string{org.OUs["Prod/EU"]}},
+		Filter:  regions.Filter{Partitions: map[string]regions.PartitionFilter{"aws": {Regions: regions.RegionFilter{Include: []string{"eu-west-1"}}}}}}, unlimited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := o.Containers(ctx)
+	var api smithy.APIError
+	if !errors.As(err, &api) || api.ErrorCode() != "AccessDenied" || !strings.Contains(err.Error(), "account "+bad+" (prod-eu-2)") {
+		t.Fatalf("error %v does not name prod-eu-2", err)
+	}
+	if len(cs) != 1 || p.Stats().ByAction["ec2:DescribeRegions"] != 1 {
+		t.Fatalf("%d containers, %d DescribeRegions: want the member that could be entered", len(cs), p.Stats().ByAction["ec2:DescribeRegions"])
+	}
+	set, err := o.RegionalAccountSet(ctx)
+	if err == nil || len(set.Targets()) != 1 {
+		t.Fatalf("set of %d targets, error %v", len(set.Targets()), err)
 	}
 }
