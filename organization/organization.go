@@ -98,7 +98,9 @@ type Account struct {
 // the management account or a delegated administrator, or that lacks
 // permission, fails with a *awsaccount.CallError saying so; an OU or
 // account id of Include or Exclude that the organization does not have is
-// an *UnknownIDError. A failed Get is not kept: the next one tries again.
+// an *UnknownIDError. A failed listing is not kept: the next Get, or the
+// next call of a method, lists again. Cancelling ctx makes Get return at
+// once; a listing already under way finishes for whoever else waits on it.
 func Get(ctx context.Context, reg *awsaccount.Registry, spec Spec, optFns ...func(*Options)) (*Organization, error) {
 	if reg == nil {
 		reg = awsaccount.DefaultRegistry
@@ -107,7 +109,10 @@ func Get(ctx context.Context, reg *awsaccount.Registry, spec Spec, optFns ...fun
 		return nil, err
 	}
 	spec = spec.withDefaults()
-	return awsaccount.Shared(ctx, reg, "organization", spec, func(ctx context.Context) (*Organization, error) {
+	// The Registry keeps the Organization, built without a call; the
+	// listing is made below, with the caller's ctx, so that a cancel is
+	// heard (Shared builds detached from it).
+	o, err := awsaccount.Shared(ctx, reg, "organization", spec, func(ctx context.Context) (*Organization, error) {
 		opts := Options{TTL: defaultTTL, RateLimit: ratelimit.Limit{MaxCount: defaultCallsPerSecond, Interval: time.Second, Block: true}}
 		for _, fn := range optFns {
 			fn(&opts)
@@ -135,11 +140,15 @@ func Get(ctx context.Context, reg *awsaccount.Registry, spec Spec, optFns ...fun
 		if err != nil {
 			return nil, err
 		}
-		if err := o.Refresh(ctx); err != nil {
-			return nil, err
-		}
 		return o, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := o.current(ctx); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 // homeRegion is where the Organizations API of the Account's partition is

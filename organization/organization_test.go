@@ -563,3 +563,31 @@ func TestRegionSourceAccount(t *testing.T) {
 		t.Fatalf("set of %d targets, error %v", len(set.Targets()), err)
 	}
 }
+
+// Cancelling Get returns at once; the listing under way goes on for the
+// next caller, which waits for it instead of starting another.
+func TestGetCancelled(t *testing.T) {
+	buildOrg(t, fixture)
+	p := awstest.RunLatencyProxy(t, moto.URL(), 200*time.Millisecond)
+	reg := newRegistry(t, p.URL())
+	spec := organization.Spec{Account: management}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := organization.Get(ctx, reg, spec, unlimited); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want the deadline", err)
+	}
+	if d := time.Since(start); d > time.Second { // the listing takes 10 calls × 200ms
+		t.Fatalf("Get returned %v after it started: it waited for the listing", d)
+	}
+	o, err := organization.Get(context.Background(), reg, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Stats().ByAction["organizations:DescribeOrganization"]; n != 1 {
+		t.Fatalf("%d listings, want the first one shared", n)
+	}
+	if rows, _ := o.Accounts(context.Background()); len(rows) != 8 {
+		t.Fatalf("%d rows", len(rows))
+	}
+}
