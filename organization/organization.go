@@ -135,7 +135,7 @@ func Get(ctx context.Context, reg *awsaccount.Registry, spec Spec, optFns ...fun
 			return nil, err
 		}
 		o.lister, err = reg.RegionalAccount(ctx, awsaccount.RegionalAccountSpec{
-			Account: spec.Account, Region: region, RateLimit: awsaccount.RateLimitSpec{Limit: opts.RateLimit},
+			Account: spec.Account, Region: region, RateLimit: ratelimit.Spec{Limit: opts.RateLimit},
 		})
 		if err != nil {
 			return nil, err

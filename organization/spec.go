@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/awsaccount/awsaccount"
+	"github.com/awsaccount/awsaccount/ratelimit"
 	"github.com/awsaccount/awsaccount/regions"
 )
 
@@ -53,11 +54,11 @@ type Spec struct {
 	// awsaccount.RegionalAccountsSpec): its rate limit per account and
 	// region, its region filter, and so on.
 
-	RateLimit           awsaccount.RateLimitSpec            `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
-	Filter              regions.Filter                      `yaml:"Filter,omitempty" json:"Filter,omitempty"`
-	RateLimitRegionSpec map[string]awsaccount.RateLimitSpec `yaml:"RateLimitRegionSpec,omitempty" json:"RateLimitRegionSpec,omitempty"`
-	APILimits           map[string]awsaccount.RateLimitSpec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
-	Service             string                              `yaml:"service_name,omitempty" json:"service_name,omitempty"`
+	RateLimit           ratelimit.Spec            `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
+	Filter              regions.Filter            `yaml:"Filter,omitempty" json:"Filter,omitempty"`
+	RateLimitRegionSpec map[string]ratelimit.Spec `yaml:"RateLimitRegionSpec,omitempty" json:"RateLimitRegionSpec,omitempty"`
+	APILimits           map[string]ratelimit.Spec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
+	Service             string                    `yaml:"service_name,omitempty" json:"service_name,omitempty"`
 	// RegionSource "account" asks each member for its enabled regions
 	// when its container is built, which enters the member then (one
 	// AssumeRole each) instead of at its first call.

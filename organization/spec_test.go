@@ -62,7 +62,7 @@ func TestSpecValidate(t *testing.T) {
 			path: "Account.SessionParameters.aws_secret_access_key", say: "is required"},
 		"bad Account role": {spec: organization.Spec{Account: awsaccount.AccountSpec{AssumeRoles: []awsaccount.AssumeRoleParameters{{RoleArn: "x"}}}},
 			path: "Account.AssumeRoles[0].RoleArn", say: "not an IAM role ARN"},
-		"bad RateLimit": {spec: organization.Spec{RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: -1}}},
+		"bad RateLimit": {spec: organization.Spec{RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: -1}}},
 			path: "RateLimit.max_count", say: "must be >= 0"},
 		"bad Filter": {spec: organization.Spec{Filter: regions.Filter{Partitions: map[string]regions.PartitionFilter{"aws": {Regions: regions.RegionFilter{Include: []string{"eu-wets-1"}}}}}},
 			path: "Filter.", say: "eu-wets-1"},
@@ -149,7 +149,7 @@ var wantPinned = organization.Spec{
 		Names: []string{"*-sandbox"}, Tags: map[string]string{"owner": "temp*"}},
 	Statuses:          []string{"ACTIVE", "SUSPENDED"},
 	ManagementAccount: "role",
-	RateLimit:         awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 20, Interval: time.Second, Block: true}},
+	RateLimit:         ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 20, Interval: time.Second, Block: true}},
 	Filter:            regions.Filter{Partitions: map[string]regions.PartitionFilter{"aws": {Regions: regions.RegionFilter{Include: []string{"eu-*"}}}}},
 	RegionSource:      "static",
 }
