@@ -102,8 +102,7 @@ func Example_account() {
 		fmt.Println(err)
 		return
 	}
-	account.ForgetAliases()
-	aliases, _ := account.Aliases(ctx)
+	aliases, _ := account.Aliases(ctx) // none were cached: IAM is asked again
 	alias, _ = account.Alias(ctx)
 	fmt.Println("aliases:", aliases, "alias:", alias)
 	// Output:

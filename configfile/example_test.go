@@ -72,7 +72,7 @@ YourApp:
 		return
 	}
 	for i, c := range set.Containers() {
-		l := c.Spec().RateLimit
+		l := c.Values()[0].RateLimit().Limit()
 		fmt.Printf("container %d: %v, %d per %v\n", i+1, c.Keys(), l.MaxCount, l.Interval)
 	}
 
