@@ -4,75 +4,103 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/spf13/cobra"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/awsapi"
 )
 
-// callCommand runs one operation on every target.
-type callCommand struct {
+// callOptions are the flags and arguments of `awsacct call`.
+type callOptions struct {
+	f       *factory
+	targets targetOptions
+	output  outputOptions
+
 	service, operation string
 	input              string
 	paginate           bool
-	concurrency        int
+}
 
+func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
+	opts := &callOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "call SERVICE OPERATION",
+		Short: "Run one API operation on every target",
+		Example: `  awsacct call ec2 describe_instances -c config.yaml --paginate -o table
+  awsacct call iam list_users -c config.yaml --input '{"MaxItems": 50}'`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageErr(cmd, "call takes SERVICE OPERATION, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.service, opts.operation = args[0], args[1]
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCall(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	opts.targets.addFlags(fs)
+	opts.output.addFlags(fs, "table", "json", "jsonl")
+	fs.StringVar(&opts.input, "input", "", "operation input as `JSON`, or @file")
+	fs.BoolVar(&opts.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
+	return cmd
+}
+
+func (o *callOptions) validate() error {
+	if err := o.targets.validate(); err != nil {
+		return err
+	}
+	return o.output.validate()
+}
+
+// callSpec is the operation and input every target runs, checked before
+// any request.
+type callSpec struct {
 	op        awsapi.Operation
 	inputJSON []byte
+	paginate  bool
 }
 
-func newCallCommand() *callCommand { return &callCommand{} }
-
-func (*callCommand) name() string { return "call" }
-
-func (cmd *callCommand) flags(fs *flag.FlagSet) {
-	fs.StringVar(&cmd.input, "input", "", "operation input as `JSON`, or @file")
-	fs.BoolVar(&cmd.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
-	fs.IntVar(&cmd.concurrency, "concurrency", awsaccount.DefaultConcurrency, "targets worked on at once")
-}
-
-func (cmd *callCommand) args(p []string) error {
-	if len(p) != 2 {
-		return fmt.Errorf("call takes SERVICE OPERATION, got %d arguments", len(p))
-	}
-	cmd.service, cmd.operation = p[0], p[1]
-	return nil
-}
-
-// prepare resolves the operation and checks the input before any request.
-func (cmd *callCommand) prepare() error {
-	if cmd.concurrency < 1 {
-		return fmt.Errorf("--concurrency %d: want at least 1", cmd.concurrency)
-	}
-	svc, err := awsapi.LookupService(cmd.service)
+// prepareCall resolves the operation and checks the input.
+func (o *callOptions) prepareCall() (*callSpec, error) {
+	svc, err := awsapi.LookupService(o.service)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if cmd.op, err = svc.Operation(cmd.operation); err != nil {
-		return err
+	spec := &callSpec{paginate: o.paginate}
+	if spec.op, err = svc.Operation(o.operation); err != nil {
+		return nil, err
 	}
-	if cmd.paginate && !cmd.op.Paginated() {
-		return fmt.Errorf("--paginate: %s %s has no paginator", svc.Name, cmd.op.Name)
+	if o.paginate && !spec.op.Paginated() {
+		return nil, fmt.Errorf("--paginate: %s %s has no paginator", svc.Name, spec.op.Name)
 	}
-	cmd.inputJSON = []byte("{}")
-	if cmd.input != "" {
-		cmd.inputJSON = []byte(cmd.input)
-		if name, ok := strings.CutPrefix(cmd.input, "@"); ok {
-			if cmd.inputJSON, err = os.ReadFile(name); err != nil {
-				return fmt.Errorf("--input: %w", err)
+	spec.inputJSON = []byte("{}")
+	if o.input != "" {
+		spec.inputJSON = []byte(o.input)
+		if name, ok := strings.CutPrefix(o.input, "@"); ok {
+			if spec.inputJSON, err = os.ReadFile(name); err != nil {
+				return nil, fmt.Errorf("--input: %w", err)
 			}
 		}
 	}
-	if _, err := cmd.op.DecodeInput(cmd.inputJSON); err != nil {
-		return fmt.Errorf("--input: %w", err)
+	if _, err := spec.op.DecodeInput(spec.inputJSON); err != nil {
+		return nil, fmt.Errorf("--input: %w", err)
 	}
-	return nil
+	return spec, nil
 }
 
 // callRecord is one target's line of output.
@@ -99,43 +127,43 @@ type callValue struct {
 	pages  int
 }
 
-func (cmd *callCommand) run(ctx context.Context, c *cli) error {
-	if err := c.common.checkOutput("table", "json", "jsonl"); err != nil {
-		return err
-	}
-	if err := cmd.prepare(); err != nil {
-		return err
-	}
-	set, err := c.targets(ctx)
+func runCall(ctx context.Context, o *callOptions) error {
+	spec, err := o.prepareCall()
 	if err != nil {
 		return err
 	}
-	targets := set.Targets()
-	info := accountInfos(ctx, targets)
+	c := o.f.newRun(&o.targets)
+	defer c.close()
+	p, err := c.prepare(ctx)
+	if err != nil {
+		return err
+	}
 
-	out := newRecordWriter(c.stdout, c.common.output, len(targets))
-	prog := newProgress(c.stderr, len(targets), !c.common.noProgress && c.isTerminal(c.stderr))
+	out := newRecordWriter(o.f.stdout, o.output.format, len(p.targets))
+	prog := newProgress(o.f.stderr, len(p.targets), !o.targets.noProgress && o.f.isTerminal(o.f.stderr))
 	defer prog.stop()
 
-	// ForEach yields in target order as soon as every earlier target is
+	// Results come in target order as soon as every earlier target is
 	// done: jsonl streams; json and table print at the end.
 	var failed int
 	var writeErr error
-	results := awsaccount.ForEach(ctx, set, func(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
-		return cmd.callOne(ctx, ra)
-	}, func(o *awsaccount.ForEachOptions) {
-		o.Concurrency = cmd.concurrency
-		o.OnResult = func(_, done, _ int, err error) { prog.update(done, err != nil) }
-	})
-	for _, r := range results {
-		if r.Err != nil && r.Err == ctx.Err() {
-			continue // never started: interrupted
+	call := func(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
+		if ae := p.info(ra).err; ae != nil {
+			// The account could not say who it is: its targets fail
+			// with that cause, without a request each.
+			return callValue{}, ae.Err
 		}
-		if r.Err != nil {
+		return spec.callOne(ctx, ra)
+	}
+	for r := range forEachTarget(ctx, p.set, p.targets, o.targets.concurrency, prog.update, call) {
+		if r.notStarted {
+			continue // interrupted before its turn
+		}
+		if r.err != nil {
 			failed++
 		}
 		if writeErr == nil {
-			writeErr = out.write(cmd.record(r.Target, info, r.Value, r.Duration, r.Err))
+			writeErr = out.write(spec.record(r.target, p.info(r.target), r.value, r.duration, r.err))
 		}
 	}
 	prog.stop()
@@ -154,15 +182,15 @@ func (cmd *callCommand) run(ctx context.Context, c *cli) error {
 	return nil
 }
 
-func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) (v callValue, err error) {
+func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) (v callValue, err error) {
 	// A bug in one target's call must not take the others down with a
 	// panic: it becomes that target's error.
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error calling %s (please report it): %v", cmd.op, p)
+			err = fmt.Errorf("internal error calling %s (please report it): %v", s.op, p)
 		}
 	}()
-	input, err := cmd.op.DecodeInput(cmd.inputJSON)
+	input, err := s.op.DecodeInput(s.inputJSON)
 	if err != nil {
 		return callValue{}, err
 	}
@@ -174,8 +202,8 @@ func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAcco
 	if cfg.BaseEndpoint != nil {
 		opts = append(opts, awsapi.UsePathStyle)
 	}
-	client := cmd.op.Service.NewClient(cfg, opts...)
-	res, err := cmd.op.CallWith(ctx, client, input, cmd.paginate)
+	client := s.op.Service.NewClient(cfg, opts...)
+	res, err := s.op.CallWith(ctx, client, input, s.paginate)
 	if err != nil {
 		return callValue{pages: res.Pages}, err
 	}
@@ -183,11 +211,10 @@ func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAcco
 	return callValue{output: raw, pages: res.Pages}, err
 }
 
-func (cmd *callCommand) record(ra *awsaccount.RegionalAccount, info map[*awsaccount.Account]accountInfo, v callValue, d time.Duration, err error) *callRecord {
-	id := info[ra.Account()]
+func (s *callSpec) record(ra *awsaccount.RegionalAccount, id accountInfo, v callValue, d time.Duration, err error) *callRecord {
 	rec := &callRecord{
 		AccountID: id.id, Alias: id.alias, Region: ra.Region(),
-		Service: cmd.op.Service.Name, Operation: cmd.op.Name,
+		Service: s.op.Service.Name, Operation: s.op.Name,
 		Pages: v.pages, DurationMS: d.Milliseconds(), Result: v.output,
 	}
 	if err != nil {
@@ -198,7 +225,8 @@ func (cmd *callCommand) record(ra *awsaccount.RegionalAccount, info map[*awsacco
 }
 
 // errorOf turns a target's error into its JSON object: the API error code
-// and message, and our hint.
+// and message, and our hint. Failures with no API error get botocore's
+// names: EndpointConnectionError (naming the URL) and Timeout.
 func errorOf(err error) *errorJSON {
 	e := &errorJSON{Code: "Error", Message: err.Error()}
 	var ce *awsaccount.CallError
@@ -207,15 +235,18 @@ func errorOf(err error) *errorJSON {
 		if ce.Code != "" {
 			e.Code = ce.Code
 		}
-	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		e.Code, e.Message = api.ErrorCode(), api.ErrorMessage()
-	} else if ce != nil {
 		e.Message = ce.Err.Error()
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var api smithy.APIError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &api):
+		e.Code, e.Message = api.ErrorCode(), api.ErrorMessage()
+	case errors.Is(err, context.DeadlineExceeded):
 		e.Code = "Timeout"
+	case errors.As(err, &ue) && !ue.Timeout():
+		e.Code = "EndpointConnectionError"
+		e.Message = fmt.Sprintf("could not connect to the endpoint URL %q: %v", ue.URL, ue.Err)
 	}
 	return e
 }

@@ -3,86 +3,78 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"strings"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
 	"github.com/awsaccount/awsaccount/regions"
 )
 
-// commonFlags are the flags every target-taking command has.
-type commonFlags struct {
-	configFile string
-	setPath    string
-	region     string
-	regions    stringList
-	output     string
-	verbose    bool
-	noProgress bool
+// plan is what a command acts on once its preamble is done: the targets,
+// in set order, and who their accounts are.
+type plan struct {
+	set      *awsaccount.RegionalAccountSet
+	targets  []*awsaccount.RegionalAccount
+	accounts map[*awsaccount.Account]accountInfo
 }
 
-func (f *commonFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.configFile, "c", "", "config `FILE` (the seed's YAML format)")
-	fs.StringVar(&f.configFile, "config", "", "config `FILE` (same as -c)")
-	fs.StringVar(&f.setPath, "set", "", "dotted `PATH` of the RegionalAccountSet list in the config (default: the only one)")
-	fs.StringVar(&f.region, "region", "", "without -c: the region (default AWS_REGION)")
-	fs.Var(&f.regions, "regions", "without -c: regions or globs, comma separated (e.g. 'us-*,eu-west-1')")
-	fs.StringVar(&f.output, "o", "table", "output `FORMAT`: table, json or jsonl")
-	fs.BoolVar(&f.verbose, "v", false, "debug logs on stderr")
-	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress line on stderr")
-}
+// info is the account of ra.
+func (p *plan) info(ra *awsaccount.RegionalAccount) accountInfo { return p.accounts[ra.Account()] }
 
-func (f *commonFlags) checkOutput(allowed ...string) error {
-	for _, a := range allowed {
-		if f.output == a {
-			return nil
+// failedAccounts counts the accounts whose identity lookup failed.
+func (p *plan) failedAccounts() int {
+	n := 0
+	for _, i := range p.accounts {
+		if i.err != nil {
+			n++
 		}
 	}
-	return fmt.Errorf("-o %q: want one of %s", f.output, strings.Join(allowed, ", "))
+	return n
 }
 
-// registry is the CLI's factory: quiet sessions logging to the CLI's logger.
-func (c *cli) registry() *awsaccount.Registry {
-	return awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
-		o.Logger = c.log
-		o.SessionOptions = append(o.SessionOptions, func(so *awsaccount.SessionOptions) { so.Logger = c.log })
-		o.Backends = c.backends()
-	})
+// prepare is every command's preamble: load the targets and ask who their
+// accounts are.
+func (c *cli) prepare(ctx context.Context) (*plan, error) {
+	set, err := c.loadTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{set: set, targets: set.Targets()}
+	p.accounts = accountInfos(ctx, set, p.targets, c.opts.concurrency)
+	return p, nil
 }
 
-// targets resolves the set of targets the command acts on.
-func (c *cli) targets(ctx context.Context) (*awsaccount.RegionalAccountSet, error) {
+// loadTargets resolves the set of targets the command acts on.
+func (c *cli) loadTargets(ctx context.Context) (*awsaccount.RegionalAccountSet, error) {
 	reg := c.registry()
-	f := c.common
-	if f.configFile == "" {
+	o := c.opts
+	if o.configFile == "" {
 		return c.defaultChainTargets(ctx, reg)
 	}
-	if f.region != "" || len(f.regions) > 0 {
+	if o.region != "" || len(o.regions) > 0 {
 		return nil, errors.New("--region and --regions are for use without -c: the config file's filters choose regions")
 	}
-	file, err := configfile.Load(f.configFile, func(o *configfile.Options) { o.Data = envMap(c.environ()) })
+	file, err := configfile.Load(o.configFile, func(fo *configfile.Options) { fo.Data = c.f.templateData() })
 	if err != nil {
 		return nil, err
 	}
 	// An empty path means the only set in the file; the error lists the
 	// candidates when there are none or several.
-	return file.RegionalAccountSet(ctx, f.setPath, reg)
+	return file.RegionalAccountSet(ctx, o.setPath, reg)
 }
 
 // defaultChainTargets is one account from the SDK's default chain, in
 // --region or the --regions given.
 func (c *cli) defaultChainTargets(ctx context.Context, reg *awsaccount.Registry) (*awsaccount.RegionalAccountSet, error) {
-	f := c.common
-	region := f.region
+	o := c.opts
+	region := o.region
 	if region == "" {
-		region = c.getenv("AWS_REGION")
+		region = c.f.getenv("AWS_REGION")
 	}
 	if region == "" {
-		region = c.getenv("AWS_DEFAULT_REGION")
+		region = c.f.getenv("AWS_DEFAULT_REGION")
 	}
-	include := []string(f.regions)
+	include := o.regions
 	if len(include) == 0 {
 		if region == "" {
 			return nil, errors.New("no region: give -c FILE, --region, --regions or set AWS_REGION")
@@ -106,11 +98,14 @@ func (c *cli) defaultChainTargets(ctx context.Context, reg *awsaccount.Registry)
 	return set, nil
 }
 
-func envMap(environ []string) map[string]any {
-	m := make(map[string]any, len(environ))
-	for _, kv := range environ {
-		k, v, _ := strings.Cut(kv, "=")
-		m[k] = v
+// firstAccountError joins the errors of the accounts that could not say
+// who they are.
+func (p *plan) firstAccountError() error {
+	var errs []error
+	for _, i := range p.accounts {
+		if i.err != nil {
+			errs = append(errs, i.err)
+		}
 	}
-	return m
+	return errors.Join(errs...)
 }

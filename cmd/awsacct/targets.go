@@ -2,23 +2,50 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"sync"
 	"text/tabwriter"
 
-	"github.com/awsaccount/awsaccount"
+	"github.com/spf13/cobra"
 )
 
-// targetsCommand lists the resolved targets.
-type targetsCommand struct{}
+// targetsOptions are the flags of `awsacct targets`.
+type targetsOptions struct {
+	f       *factory
+	targets targetOptions
+	output  outputOptions
+}
 
-func newTargetsCommand() *targetsCommand { return &targetsCommand{} }
+func newCmdTargets(f *factory, runF func(*targetsOptions) error) *cobra.Command {
+	opts := &targetsOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "targets",
+		Short: "List the resolved (account, region) targets",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.targets.validate(); err != nil {
+				return err
+			}
+			if err := opts.output.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runTargets(cmd.Context(), opts)
+		},
+	}
+	opts.targets.addFlags(cmd.Flags())
+	opts.output.addFlags(cmd.Flags(), "table", "json")
+	return cmd
+}
 
-func (*targetsCommand) name() string          { return "targets" }
-func (*targetsCommand) flags(*flag.FlagSet)   {}
-func (*targetsCommand) args(p []string) error { return noArgs("targets", p) }
+// noArgs is the args check of a command that takes none.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErr(cmd, "%s takes no arguments, got %q", cmd.Name(), args)
+	}
+	return nil
+}
 
 type rateLimitJSON struct {
 	MaxCount int     `json:"max_count"`
@@ -33,30 +60,27 @@ type targetJSON struct {
 	RateLimit rateLimitJSON `json:"rate_limit"`
 }
 
-func (*targetsCommand) run(ctx context.Context, c *cli) error {
-	if err := c.common.checkOutput("table", "json"); err != nil {
-		return err
-	}
-	set, err := c.targets(ctx)
+func runTargets(ctx context.Context, o *targetsOptions) error {
+	c := o.f.newRun(&o.targets)
+	defer c.close()
+	p, err := c.prepare(ctx)
 	if err != nil {
 		return err
 	}
-	targets := set.Targets()
-	info := accountInfos(ctx, targets)
-	rows := make([]targetJSON, len(targets))
-	for i, ra := range targets {
+	if err := p.firstAccountError(); err != nil {
+		return err
+	}
+	rows := make([]targetJSON, len(p.targets))
+	for i, ra := range p.targets {
 		l := ra.RateLimit().Limit()
-		id := info[ra.Account()]
+		id := p.info(ra)
 		rows[i] = targetJSON{AccountID: id.id, Alias: id.alias, Region: ra.Region(),
 			RateLimit: rateLimitJSON{MaxCount: l.MaxCount, Interval: l.Interval.Seconds(), Block: l.Block}}
 	}
-	if err := firstAccountError(info); err != nil {
-		return err
+	if o.output.format == "json" {
+		return writeJSON(o.f.stdout, rows)
 	}
-	if c.common.output == "json" {
-		return writeJSON(c.stdout, rows)
-	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(o.f.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tALIAS\tREGION\tRATE LIMIT")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.AccountID, r.Alias, r.Region, limitText(r.RateLimit))
@@ -74,59 +98,4 @@ func limitText(l rateLimitJSON) string {
 		mode = "block"
 	}
 	return fmt.Sprintf("%d per %gs, %s", l.MaxCount, l.Interval, mode)
-}
-
-// accountInfo is what the CLI shows of an account.
-type accountInfo struct {
-	id, alias, arn string
-	err            error
-}
-
-// accountInfos asks every distinct account of targets for its id, ARN and
-// alias, a few accounts at a time. An account that may not list its
-// aliases is shown by id.
-func accountInfos(ctx context.Context, targets []*awsaccount.RegionalAccount) map[*awsaccount.Account]accountInfo {
-	var accounts []*awsaccount.Account
-	seen := map[*awsaccount.Account]bool{}
-	for _, ra := range targets {
-		if a := ra.Account(); !seen[a] {
-			seen[a] = true
-			accounts = append(accounts, a)
-		}
-	}
-	out := make(map[*awsaccount.Account]accountInfo, len(accounts))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, awsaccount.DefaultConcurrency)
-	for _, a := range accounts {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			var info accountInfo
-			info.id, info.err = a.AccountID(ctx)
-			if info.err == nil {
-				info.arn, info.err = a.Session().ARN(ctx)
-			}
-			if info.err == nil {
-				if alias, err := a.Alias(ctx); err == nil && alias != info.id {
-					info.alias = alias
-				}
-			}
-			mu.Lock()
-			out[a] = info
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return out
-}
-
-func firstAccountError(info map[*awsaccount.Account]accountInfo) error {
-	var errs []error
-	for _, i := range info {
-		if i.err != nil {
-			errs = append(errs, i.err)
-		}
-	}
-	return errors.Join(errs...)
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// parse runs cmd on args with its run function replaced (the runF seam):
+// flag parsing and validation only, no config, no request.
+func parse(t *testing.T, cmd *cobra.Command, args ...string) error {
+	t.Helper()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	return cmd.Execute()
+}
+
+func TestCallFlags(t *testing.T) {
+	f, _, _ := testFactory()
+	var got *callOptions
+	runF := func(o *callOptions) error { got = o; return nil }
+	err := parse(t, newCmdCall(f, runF), "ec2", "-c", "f.yaml", "describe_instances", "--paginate",
+		"--input", `{"MaxResults": 5}`, "--regions", "us-*,eu-west-1", "--regions", "ap-south-1", "-o", "jsonl", "--concurrency", "3", "-v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.service != "ec2" || got.operation != "describe_instances" || !got.paginate || got.input != `{"MaxResults": 5}` ||
+		got.targets.configFile != "f.yaml" || got.targets.concurrency != 3 || !got.targets.verbose || got.output.format != "jsonl" ||
+		!slices.Equal(got.targets.regions, []string{"us-*", "eu-west-1", "ap-south-1"}) {
+		t.Fatalf("parsed %+v", got)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	f, _, _ := testFactory()
+	never := func(name string) func() *cobra.Command {
+		fail := func() error { t.Errorf("%s: ran despite a bad command line", name); return nil }
+		switch name {
+		case "call":
+			return func() *cobra.Command { return newCmdCall(f, func(*callOptions) error { return fail() }) }
+		case "targets":
+			return func() *cobra.Command { return newCmdTargets(f, func(*targetsOptions) error { return fail() }) }
+		}
+		return func() *cobra.Command { return newCmdWhoami(f, func(*whoamiOptions) error { return fail() }) }
+	}
+	tests := map[string]struct {
+		cmd  string
+		args []string
+		want string
+	}{
+		"one argument":      {"call", []string{"ec2"}, "call takes SERVICE OPERATION, got 1 arguments"},
+		"bad output":        {"call", []string{"ec2", "x", "-o", "xml"}, `--output "xml": want one of`},
+		"bad concurrency":   {"call", []string{"ec2", "x", "--concurrency", "0"}, "--concurrency 0"},
+		"unknown flag":      {"targets", []string{"--frobnicate"}, "unknown flag: --frobnicate"},
+		"targets with args": {"targets", []string{"extra"}, `targets takes no arguments, got ["extra"]`},
+		"whoami output":     {"whoami", []string{"-o", "jsonx"}, `--output "jsonx"`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := parse(t, never(tc.cmd)(), tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			var ue *usageError
+			if strings.Contains(name, "argument") && !errors.As(err, &ue) {
+				t.Fatalf("%v is not a usage error", err)
+			}
+		})
+	}
+}
