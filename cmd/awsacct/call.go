@@ -54,7 +54,7 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	}
 	fs := cmd.Flags()
 	opts.targets.addFlags(fs)
-	opts.output.addFlags(fs, "table", "json", "jsonl")
+	opts.output.addFlags(fs, f.getenv, "table", "json", "jsonl")
 	fs.StringVar(&opts.input, "input", "", "operation input as `JSON`, or @file")
 	fs.BoolVar(&opts.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
 	return cmd

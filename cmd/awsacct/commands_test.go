@@ -75,3 +75,16 @@ func TestFlagErrors(t *testing.T) {
 		})
 	}
 }
+
+// The factory's environment, not the process's, gives the defaults.
+func TestOutputDefaultFromEnvironment(t *testing.T) {
+	f, _, _ := testFactory()
+	f.getenv = func(k string) string { return map[string]string{"AWS_DEFAULT_OUTPUT": "json"}[k] }
+	var got *whoamiOptions
+	if err := parse(t, newCmdWhoami(f, func(o *whoamiOptions) error { got = o; return nil }), "--profile", "p"); err != nil {
+		t.Fatal(err)
+	}
+	if got.output.format != "json" || got.targets.profile != "p" {
+		t.Fatalf("parsed %+v", got)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
 	"github.com/awsaccount/awsaccount/ratelimit/redislimit"
@@ -63,9 +65,25 @@ func (c *cli) close() {
 func (c *cli) registry() *awsaccount.Registry {
 	return awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
 		o.Logger = c.log
-		o.SessionOptions = append(o.SessionOptions, func(so *awsaccount.SessionOptions) { so.Logger = c.log })
+		o.SessionOptions = append(o.SessionOptions, func(so *awsaccount.SessionOptions) {
+			so.Logger = c.log
+			so.LoadOptions = append(so.LoadOptions, c.loadOptions()...)
+		})
 		o.Backends = c.backends()
 	})
+}
+
+// loadOptions are the run's additions to every session's SDK config.
+func (c *cli) loadOptions() []func(*config.LoadOptions) error {
+	var load []func(*config.LoadOptions) error
+	if u := c.opts.endpointURL; u != "" {
+		// The SDK's global endpoint: every service, in the SDK's order of
+		// precedence below per-service settings of the config's
+		// ServiceEndpoints, and above AWS_ENDPOINT_URL and
+		// AWS_ENDPOINT_URL_<SERVICE>.
+		load = append(load, config.WithBaseEndpoint(u))
+	}
+	return load
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -14,8 +16,10 @@ import (
 type targetOptions struct {
 	configFile  string
 	setPath     string
+	profile     string
 	region      string
 	regions     []string
+	endpointURL string
 	concurrency int
 	verbose     bool
 	noProgress  bool
@@ -24,8 +28,10 @@ type targetOptions struct {
 func (o *targetOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.configFile, "config", "c", "", "config `FILE` (the seed's YAML format)")
 	fs.StringVar(&o.setPath, "set", "", "dotted `PATH` of the RegionalAccountSet list in the config (default: the only one)")
-	fs.StringVar(&o.region, "region", "", "without -c: the region (default AWS_REGION)")
-	fs.StringSliceVar(&o.regions, "regions", nil, "without -c: regions or globs, comma separated (e.g. 'us-*,eu-west-1')")
+	fs.StringVar(&o.profile, "profile", "", "without -c: the shared config `PROFILE` (default AWS_PROFILE)")
+	fs.StringVar(&o.region, "region", "", "the `REGION`: without -c, instead of the profile's or AWS_REGION; with -c, narrows the config's targets")
+	fs.StringSliceVar(&o.regions, "regions", nil, "`REGIONS` or globs, comma separated (e.g. 'us-*,eu-west-1'): without -c, the targets; with -c, narrows the config's")
+	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send every service's requests to `URL` (except those the config's ServiceEndpoints name)")
 	fs.IntVar(&o.concurrency, "concurrency", awsaccount.DefaultConcurrency, "targets worked on at once")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "debug logs on stderr")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr")
@@ -35,23 +41,54 @@ func (o *targetOptions) validate() error {
 	if o.concurrency < 1 {
 		return fmt.Errorf("--concurrency %d: want at least 1", o.concurrency)
 	}
+	if o.profile != "" && o.configFile != "" {
+		return errors.New("--profile is for use without -c: a config's accounts name their own (profile_name)")
+	}
+	if o.endpointURL != "" {
+		u, err := url.Parse(o.endpointURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--endpoint-url %q: want an http:// or https:// URL with a host", o.endpointURL)
+		}
+	}
 	return nil
+}
+
+// narrowing are the --regions and --region entries, which with -c narrow
+// the config's targets.
+func (o *targetOptions) narrowing() []string {
+	entries := slices.Clone(o.regions)
+	if o.region != "" && !slices.Contains(entries, o.region) {
+		entries = append(entries, o.region)
+	}
+	return entries
 }
 
 // outputOptions choose how a command prints its rows.
 type outputOptions struct {
-	format  string
-	allowed []string // the formats the command prints
+	format     string
+	allowed    []string // the formats the command prints
+	envDefault string   // AWS_DEFAULT_OUTPUT, the default when set
 }
 
-func (o *outputOptions) addFlags(fs *pflag.FlagSet, allowed ...string) {
+// addFlags adds -o/--output. Its default is AWS_DEFAULT_OUTPUT when set,
+// as for the AWS CLI, else table.
+func (o *outputOptions) addFlags(fs *pflag.FlagSet, getenv func(string) string, allowed ...string) {
 	o.allowed = allowed
-	fs.StringVarP(&o.format, "output", "o", "table", "output `FORMAT`: "+strings.Join(allowed, ", "))
+	o.envDefault = getenv("AWS_DEFAULT_OUTPUT")
+	def := o.envDefault
+	if def == "" {
+		def = "table"
+	}
+	fs.StringVarP(&o.format, "output", "o", def, "output `FORMAT`: "+strings.Join(allowed, ", ")+"; AWS_DEFAULT_OUTPUT sets the default")
 }
 
 func (o *outputOptions) validate() error {
-	if !slices.Contains(o.allowed, o.format) {
-		return fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(o.allowed, ", "))
+	if slices.Contains(o.allowed, o.format) {
+		return nil
 	}
-	return nil
+	from := "--output"
+	if o.format == o.envDefault {
+		from = "AWS_DEFAULT_OUTPUT"
+	}
+	return fmt.Errorf("%s %q: want one of %s", from, o.format, strings.Join(o.allowed, ", "))
 }

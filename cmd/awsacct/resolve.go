@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"slices"
+	"strings"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
@@ -32,16 +35,62 @@ func (p *plan) failedAccounts() int {
 	return n
 }
 
-// prepare is every command's preamble: load the targets and ask who their
-// accounts are.
+// prepare is every command's preamble: load the targets, narrow them to
+// the regions asked for, and ask who their accounts are.
 func (c *cli) prepare(ctx context.Context) (*plan, error) {
 	set, err := c.loadTargets(ctx)
 	if err != nil {
 		return nil, err
 	}
 	p := &plan{set: set, targets: set.Targets()}
+	if c.opts.configFile != "" {
+		if p.targets, err = narrowRegions(p.targets, c.opts.narrowing()); err != nil {
+			return nil, err
+		}
+	}
 	p.accounts = accountInfos(ctx, set, p.targets, c.opts.concurrency)
 	return p, nil
+}
+
+// narrowRegions keeps the targets whose region one of entries (names or
+// globs) names. An entry that names no target is an error: a typo must not
+// silently drop coverage. No entries keep every target.
+func narrowRegions(targets []*awsaccount.RegionalAccount, entries []string) ([]*awsaccount.RegionalAccount, error) {
+	if len(entries) == 0 {
+		return targets, nil
+	}
+	keep := make([]bool, len(targets))
+	for _, e := range entries {
+		if _, err := path.Match(e, ""); err != nil {
+			return nil, fmt.Errorf("--regions %q: %w", e, err)
+		}
+		matched := false
+		for i, ra := range targets {
+			if ok, _ := path.Match(e, ra.Region()); ok {
+				keep[i], matched = true, true
+			}
+		}
+		if !matched {
+			return nil, fmt.Errorf("--regions %q: the config has no target in it (its regions: %s)", e, strings.Join(regionsOf(targets), ", "))
+		}
+	}
+	var out []*awsaccount.RegionalAccount
+	for i, ra := range targets {
+		if keep[i] {
+			out = append(out, ra)
+		}
+	}
+	return out, nil
+}
+
+// regionsOf lists the distinct regions of targets, sorted.
+func regionsOf(targets []*awsaccount.RegionalAccount) []string {
+	var out []string
+	for _, ra := range targets {
+		out = append(out, ra.Region())
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // loadTargets resolves the set of targets the command acts on.
@@ -50,9 +99,6 @@ func (c *cli) loadTargets(ctx context.Context) (*awsaccount.RegionalAccountSet, 
 	o := c.opts
 	if o.configFile == "" {
 		return c.defaultChainTargets(ctx, reg)
-	}
-	if o.region != "" || len(o.regions) > 0 {
-		return nil, errors.New("--region and --regions are for use without -c: the config file's filters choose regions")
 	}
 	file, err := configfile.Load(o.configFile, func(fo *configfile.Options) { fo.Data = c.f.templateData() })
 	if err != nil {
@@ -63,21 +109,30 @@ func (c *cli) loadTargets(ctx context.Context) (*awsaccount.RegionalAccountSet, 
 	return file.RegionalAccountSet(ctx, o.setPath, reg)
 }
 
-// defaultChainTargets is one account from the SDK's default chain, in
-// --region or the --regions given.
+// defaultChainTargets is one account, from --profile (or AWS_PROFILE) or
+// else the SDK's default chain, in the --regions given, else in --region,
+// else in the region the SDK resolves (AWS_REGION, the profile's region).
 func (c *cli) defaultChainTargets(ctx context.Context, reg *awsaccount.Registry) (*awsaccount.RegionalAccountSet, error) {
 	o := c.opts
-	region := o.region
-	if region == "" {
-		region = c.f.getenv("AWS_REGION")
-	}
-	if region == "" {
-		region = c.f.getenv("AWS_DEFAULT_REGION")
+	params := awsaccount.SessionParameters{Profile: o.profile, Region: o.region}
+	if params.Profile == "" {
+		// The SDK reads AWS_PROFILE too; naming it makes errors say
+		// "profile NAME" rather than "default credentials".
+		params.Profile = c.f.getenv("AWS_PROFILE")
 	}
 	include := o.regions
 	if len(include) == 0 {
+		region := o.region
 		if region == "" {
-			return nil, errors.New("no region: give -c FILE, --region, --regions or set AWS_REGION")
+			// The registry keeps this session: the targets below use it.
+			s, err := reg.Session(ctx, params)
+			if err != nil {
+				return nil, err
+			}
+			region = s.Config().Region
+		}
+		if region == "" {
+			return nil, errors.New("no region: give -c FILE, --region or --regions, set AWS_REGION, or give the profile a region")
 		}
 		include = []string{region}
 	}
@@ -86,16 +141,17 @@ func (c *cli) defaultChainTargets(ctx context.Context, reg *awsaccount.Registry)
 		partition = p
 	}
 	spec := awsaccount.RegionalAccountsSpec{
-		Account: awsaccount.AccountSpec{SessionParameters: awsaccount.SessionParameters{Region: region}},
+		Account: awsaccount.AccountSpec{SessionParameters: params},
 		Filter: regions.Filter{Partitions: map[string]regions.PartitionFilter{
 			partition: {Regions: regions.RegionFilter{Include: include}},
 		}},
 	}
 	set, err := reg.RegionalAccountSet(ctx, spec)
-	if err != nil {
+	var fe awsaccount.FieldError
+	if errors.As(err, &fe) {
 		return nil, fmt.Errorf("--regions: %w", err)
 	}
-	return set, nil
+	return set, err
 }
 
 // firstAccountError joins the errors of the accounts that could not say
