@@ -26,6 +26,9 @@ type callOptions struct {
 	service, operation string
 	input              string
 	paginate           bool
+	query              string
+
+	compiled *query // --query, compiled by validate
 }
 
 func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
@@ -57,6 +60,7 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	opts.output.addFlags(fs, f.getenv, "table", "json", "jsonl")
 	fs.StringVar(&opts.input, "input", "", "operation input as `JSON`, or @file")
 	fs.BoolVar(&opts.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
+	fs.StringVar(&opts.query, "query", "", "JMESPath `EXPR` applied to each target's result, as the AWS CLI applies it")
 	return cmd
 }
 
@@ -64,7 +68,12 @@ func (o *callOptions) validate() error {
 	if err := o.targets.validate(); err != nil {
 		return err
 	}
-	return o.output.validate()
+	if err := o.output.validate(); err != nil {
+		return err
+	}
+	var err error
+	o.compiled, err = compileQuery(o.query)
+	return err
 }
 
 // callSpec is the operation and input every target runs, checked before
@@ -73,6 +82,7 @@ type callSpec struct {
 	op        awsapi.Operation
 	inputJSON []byte
 	paginate  bool
+	query     *query // nil: the whole result
 }
 
 // prepareCall resolves the operation and checks the input.
@@ -81,7 +91,7 @@ func (o *callOptions) prepareCall() (*callSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := &callSpec{paginate: o.paginate}
+	spec := &callSpec{paginate: o.paginate, query: o.compiled}
 	if spec.op, err = svc.Operation(o.operation); err != nil {
 		return nil, err
 	}
@@ -208,6 +218,9 @@ func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) 
 		return callValue{pages: res.Pages}, err
 	}
 	raw, err := awsapi.ToJSON(res.Output)
+	if err == nil && s.query != nil {
+		raw, err = s.query.apply(raw)
+	}
 	return callValue{output: raw, pages: res.Pages}, err
 }
 
@@ -242,6 +255,8 @@ func errorOf(err error) *errorJSON {
 	switch {
 	case errors.As(err, &api):
 		e.Code, e.Message = api.ErrorCode(), api.ErrorMessage()
+	case errors.As(err, new(*queryError)):
+		e.Code = "QueryError"
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Code = "Timeout"
 	case errors.As(err, &ue) && !ue.Timeout():

@@ -74,11 +74,16 @@ func (rw *recordWriter) close() error {
 }
 
 // summarize shows a result in a line: list fields by their length, scalar
-// fields by value.
+// fields by value. A result that is not an object (as --query may make
+// it) is shown by value, or by length for a list.
 func summarize(raw json.RawMessage) string {
-	var m map[string]any
-	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
 		return "ok"
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return summarizeValue(v)
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -100,6 +105,18 @@ func summarize(raw json.RawMessage) string {
 		return "ok"
 	}
 	return strings.Join(parts, ", ")
+}
+
+func summarizeValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return fmt.Sprintf("[%d]%s", len(v), nestedCounts(v))
+	case string:
+		return truncate(v, 60)
+	}
+	return fmt.Sprint(v)
 }
 
 // nestedCounts sums the lists inside a list of objects, e.g. the Instances
