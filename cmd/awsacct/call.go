@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,7 +58,7 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	}
 	fs := cmd.Flags()
 	opts.targets.addFlags(fs)
-	opts.output.addFlags(fs, f.getenv, "table", "json", "jsonl")
+	opts.output.addFlags(fs, f.getenv, formats...)
 	fs.StringVar(&opts.input, "input", "", "operation input as `JSON`, or @file")
 	fs.BoolVar(&opts.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
 	fs.StringVar(&opts.query, "query", "", "JMESPath `EXPR` applied to each target's result, as the AWS CLI applies it")
@@ -149,7 +150,7 @@ func runCall(ctx context.Context, o *callOptions) error {
 		return err
 	}
 
-	out := newRecordWriter(o.f.stdout, o.output.format, len(p.targets))
+	out := newRowWriter(o.f.stdout, o.output.format, callView)
 	prog := newProgress(o.f.stderr, len(p.targets), !o.targets.noProgress && o.f.isTerminal(o.f.stderr))
 	defer prog.stop()
 
@@ -235,6 +236,55 @@ func (s *callSpec) record(ra *awsaccount.RegionalAccount, id accountInfo, v call
 		rec.Error = errorOf(err)
 	}
 	return rec
+}
+
+// callView shows call records in a table (a summary of each result) and
+// as text (each result as the AWS CLI's text output, every line led by the
+// account and region).
+var callView = view[*callRecord]{
+	header: []string{"ACCOUNT", "ALIAS", "REGION", "PAGES", "RESULT"},
+	cells: func(r *callRecord) []string {
+		result := summarize(r.Result)
+		if r.Error != nil {
+			result = r.Error.summary()
+		}
+		return []string{r.AccountID, r.Alias, r.Region, fmt.Sprint(r.Pages), result}
+	},
+	footer: func(rows []*callRecord) string {
+		failed := 0
+		for _, r := range rows {
+			if r.Error != nil {
+				failed++
+			}
+		}
+		return fmt.Sprintf("%d targets: %d ok, %d failed", len(rows), len(rows)-failed, failed)
+	},
+	text: func(r *callRecord) ([][]string, error) {
+		lead := []string{r.AccountID, r.Region}
+		if r.Error != nil {
+			return [][]string{append(lead, r.Error.fields()...)}, nil
+		}
+		lines, err := awsText(r.Result)
+		for i, l := range lines {
+			lines[i] = append(slices.Clip(lead), l...)
+		}
+		return lines, err
+	},
+}
+
+// summary is the error in a table cell.
+func (e *errorJSON) summary() string {
+	s := "ERROR " + e.Code + ": " + oneLine(e.Message)
+	if e.Hint != "" {
+		s += " (hint: " + e.Hint + ")"
+	}
+	return s
+}
+
+// fields are the error's text fields: ERROR, the code, the message on one
+// line, the hint.
+func (e *errorJSON) fields() []string {
+	return []string{"ERROR", e.Code, strings.Join(strings.Fields(e.Message), " "), e.Hint}
 }
 
 // errorOf turns a target's error into its JSON object: the API error code

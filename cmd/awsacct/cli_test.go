@@ -207,6 +207,11 @@ func TestCallFailurePaths(t *testing.T) {
 		t.Fatalf("%d lines, %d failed; want 9 and 3", len(lines), failed)
 	}
 	golden(t, "call-failure.jsonl", r.stdout)
+	r = awsacct(t, nil, "call", "ec2", "describe_vpcs", "-c", demo, "--region", "eu-west-1", "-o", "text")
+	if r.code != exitTargetsFailed {
+		t.Fatalf("text: exit %d, want 2: %s", r.code, r.stderr)
+	}
+	golden(t, "call-failure.text", r.stdout)
 
 	before := len(proxy.Requests())
 	r = awsacct(t, nil, "call", "ec2", "describe_vpcs", "-c", demo, "--input", `{"VpcIdz": ["vpc-1"]}`)

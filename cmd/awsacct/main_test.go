@@ -56,9 +56,10 @@ func testFactory() (*factory, *bytes.Buffer, *bytes.Buffer) {
 }
 
 var (
-	durations = regexp.MustCompile(`"duration_ms": ?\d+`)
-	roleIDs   = regexp.MustCompile(`AROA[0-9A-Z]{17}`) // moto makes new ones each run
-	hexIDs    = regexp.MustCompile(`\b([a-z]+(?:-[a-z]+)*)-[0-9a-f]{17}\b`)
+	durations     = regexp.MustCompile(`"duration_ms": ?\d+`)
+	yamlDurations = regexp.MustCompile(`(?m)^(\s*)duration_ms: \d+`)
+	roleIDs       = regexp.MustCompile(`AROA[0-9A-Z]{17}`) // moto makes new ones each run
+	hexIDs        = regexp.MustCompile(`\b([a-z]+(?:-[a-z]+)*)-[0-9a-f]{17}\b`)
 )
 
 // golden compares got with testdata/golden/name, after removing what changes
@@ -66,6 +67,7 @@ var (
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	got = durations.ReplaceAllString(got, `"duration_ms":0`)
+	got = yamlDurations.ReplaceAllString(got, "${1}duration_ms: 0")
 	got = roleIDs.ReplaceAllString(got, "AROAXXXXXXXXXXXXXXXXX")
 	got = hexIDs.ReplaceAllString(got, "$1-xxxxxxxxxxxxxxxxx")
 	path := filepath.Join("testdata", "golden", name)

@@ -83,6 +83,9 @@ func (o *outputOptions) addFlags(fs *pflag.FlagSet, getenv func(string) string, 
 }
 
 func (o *outputOptions) validate() error {
+	if o.format == "yaml-stream" {
+		o.format = "yaml" // the AWS CLI's name for what our yaml does: a row at a time
+	}
 	if slices.Contains(o.allowed, o.format) {
 		return nil
 	}

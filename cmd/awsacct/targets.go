@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 )
@@ -35,7 +34,7 @@ func newCmdTargets(f *factory, runF func(*targetsOptions) error) *cobra.Command 
 		},
 	}
 	opts.targets.addFlags(cmd.Flags())
-	opts.output.addFlags(cmd.Flags(), f.getenv, "table", "json")
+	opts.output.addFlags(cmd.Flags(), f.getenv, formats...)
 	return cmd
 }
 
@@ -70,23 +69,31 @@ func runTargets(ctx context.Context, o *targetsOptions) error {
 	if err := p.firstAccountError(); err != nil {
 		return err
 	}
-	rows := make([]targetJSON, len(p.targets))
-	for i, ra := range p.targets {
+	out := newRowWriter(o.f.stdout, o.output.format, targetsView)
+	for _, ra := range p.targets {
 		l := ra.RateLimit().Limit()
 		id := p.info(ra)
-		rows[i] = targetJSON{AccountID: id.id, Alias: id.alias, Region: ra.Region(),
+		row := targetJSON{AccountID: id.id, Alias: id.alias, Region: ra.Region(),
 			RateLimit: rateLimitJSON{MaxCount: l.MaxCount, Interval: l.Interval.Seconds(), Block: l.Block}}
+		if err := out.write(row); err != nil {
+			return err
+		}
 	}
-	if o.output.format == "json" {
-		return writeJSON(o.f.stdout, rows)
-	}
-	tw := tabwriter.NewWriter(o.f.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tALIAS\tREGION\tRATE LIMIT")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.AccountID, r.Alias, r.Region, limitText(r.RateLimit))
-	}
-	fmt.Fprintf(tw, "\n%d targets\n", len(rows))
-	return tw.Flush()
+	return out.close()
+}
+
+// targetsView shows one target per line: in the table with its limit in
+// words, as text with the limit's three values.
+var targetsView = view[targetJSON]{
+	header: []string{"ACCOUNT", "ALIAS", "REGION", "RATE LIMIT"},
+	cells: func(r targetJSON) []string {
+		return []string{r.AccountID, r.Alias, r.Region, limitText(r.RateLimit)}
+	},
+	footer: func(rows []targetJSON) string { return fmt.Sprintf("%d targets", len(rows)) },
+	text: func(r targetJSON) ([][]string, error) {
+		l := r.RateLimit
+		return [][]string{{r.AccountID, r.Alias, r.Region, fmt.Sprint(l.MaxCount), fmt.Sprint(l.Interval), textScalar(l.Block)}}, nil
+	},
 }
 
 func limitText(l rateLimitJSON) string {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 )
@@ -35,7 +33,7 @@ func newCmdWhoami(f *factory, runF func(*whoamiOptions) error) *cobra.Command {
 		},
 	}
 	opts.targets.addFlags(cmd.Flags())
-	opts.output.addFlags(cmd.Flags(), f.getenv, "table", "json")
+	opts.output.addFlags(cmd.Flags(), f.getenv, formats...)
 	return cmd
 }
 
@@ -55,7 +53,7 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	if err := p.firstAccountError(); err != nil {
 		return err
 	}
-	var rows []whoamiJSON
+	out := newRowWriter(o.f.stdout, o.output.format, whoamiView)
 	seen := map[string]bool{}
 	for _, ra := range p.targets {
 		i := p.info(ra)
@@ -63,15 +61,18 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 			continue
 		}
 		seen[i.arn] = true
-		rows = append(rows, whoamiJSON{AccountID: i.id, Alias: i.alias, ARN: i.arn})
+		if err := out.write(whoamiJSON{AccountID: i.id, Alias: i.alias, ARN: i.arn}); err != nil {
+			return err
+		}
 	}
-	if o.output.format == "json" {
-		return writeJSON(o.f.stdout, rows)
-	}
-	tw := tabwriter.NewWriter(o.f.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tALIAS\tARN")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.AccountID, r.Alias, r.ARN)
-	}
-	return tw.Flush()
+	return out.close()
+}
+
+// whoamiView shows one principal per line.
+var whoamiView = view[whoamiJSON]{
+	header: []string{"ACCOUNT", "ALIAS", "ARN"},
+	cells:  func(r whoamiJSON) []string { return []string{r.AccountID, r.Alias, r.ARN} },
+	text: func(r whoamiJSON) ([][]string, error) {
+		return [][]string{{r.AccountID, r.Alias, r.ARN}}, nil
+	},
 }
