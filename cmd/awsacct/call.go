@@ -25,7 +25,8 @@ type callOptions struct {
 	output  outputOptions
 
 	service, operation string
-	input              string
+	input              string // --input or --cli-input-json
+	inputFlag          string // which of the two gave it
 	paginate           bool
 	query              string
 
@@ -47,6 +48,14 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.service, opts.operation = args[0], args[1]
+			switch in, cli := cmd.Flags().Changed("input"), cmd.Flags().Changed("cli-input-json"); {
+			case in && cli:
+				return usageErr(cmd, "--input and --cli-input-json are one flag by two names: give one")
+			case cli:
+				opts.inputFlag = "--cli-input-json"
+			default:
+				opts.inputFlag = "--input"
+			}
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -59,7 +68,8 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	fs := cmd.Flags()
 	opts.targets.addFlags(fs)
 	opts.output.addFlags(fs, f.getenv, formats...)
-	fs.StringVar(&opts.input, "input", "", "operation input as `JSON`, or @file")
+	fs.StringVar(&opts.input, "input", "", "operation input: `JSON`, @FILE or file://PATH")
+	fs.StringVar(&opts.input, "cli-input-json", "", "the same as --input, by the AWS CLI's name")
 	fs.BoolVar(&opts.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
 	fs.StringVar(&opts.query, "query", "", "JMESPath `EXPR` applied to each target's result, as the AWS CLI applies it")
 	return cmd
@@ -99,19 +109,41 @@ func (o *callOptions) prepareCall() (*callSpec, error) {
 	if o.paginate && !spec.op.Paginated() {
 		return nil, fmt.Errorf("--paginate: %s %s has no paginator", svc.Name, spec.op.Name)
 	}
-	spec.inputJSON = []byte("{}")
-	if o.input != "" {
-		spec.inputJSON = []byte(o.input)
-		if name, ok := strings.CutPrefix(o.input, "@"); ok {
-			if spec.inputJSON, err = os.ReadFile(name); err != nil {
-				return nil, fmt.Errorf("--input: %w", err)
-			}
-		}
+	if spec.inputJSON, err = readInput(o.input); err != nil {
+		return nil, fmt.Errorf("%s: %w", o.inputFlag, err)
 	}
-	if _, err := spec.op.DecodeInput(spec.inputJSON); err != nil {
-		return nil, fmt.Errorf("--input: %w", err)
+	if err := checkInput(spec.op, spec.inputJSON); err != nil {
+		return nil, fmt.Errorf("%s: %w", o.inputFlag, err)
 	}
 	return spec, nil
+}
+
+// readInput is the input flag's JSON: given inline, or read from a file
+// named as @FILE or, as the AWS CLI names it, file://PATH. No input is {}.
+func readInput(v string) ([]byte, error) {
+	name, ok := strings.CutPrefix(v, "@")
+	if !ok {
+		name, ok = strings.CutPrefix(v, "file://")
+	}
+	switch {
+	case ok:
+		return os.ReadFile(name)
+	case strings.TrimSpace(v) == "":
+		return []byte("{}"), nil
+	}
+	return []byte(v), nil
+}
+
+// checkInput refuses, before any request, an input the operation cannot
+// take.
+//
+// SEAM(awsapi): today this is DecodeInput's check (JSON that fits the
+// input type, no unknown field). Operation.Validate(input), coming in
+// internal/awsapi, adds the required fields and the exact case of field
+// names; call it here on the decoded input.
+func checkInput(op awsapi.Operation, data []byte) error {
+	_, err := op.DecodeInput(data)
+	return err
 }
 
 // callRecord is one target's line of output.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -87,4 +89,73 @@ func TestOutputDefaultFromEnvironment(t *testing.T) {
 	if got.output.format != "json" || got.targets.profile != "p" {
 		t.Fatalf("parsed %+v", got)
 	}
+}
+
+// --input and --cli-input-json take JSON, @FILE and file://PATH, and the
+// input is checked before any request.
+func TestInputForms(t *testing.T) {
+	dir := t.TempDir()
+	body := `{"MaxResults": 5}`
+	if err := os.WriteFile(filepath.Join(dir, "in.json"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(dir, "in.json")
+	t.Chdir(dir)
+	forms := map[string][]string{
+		"inline":                   {"--input", body},
+		"@file":                    {"--input", "@" + abs},
+		"file:// absolute":         {"--input", "file://" + abs},
+		"file:// relative":         {"--input", "file://in.json"},
+		"cli-input-json, file://":  {"--cli-input-json", "file://" + abs},
+		"cli-input-json, inline":   {"--cli-input-json", body},
+		"cli-input-json, relative": {"--cli-input-json", "@in.json"},
+	}
+	for name, flags := range forms {
+		t.Run(name, func(t *testing.T) {
+			f, _, _ := testFactory()
+			var got *callOptions
+			if err := parse(t, newCmdCall(f, func(o *callOptions) error { got = o; return nil }), append([]string{"ec2", "describe_instances"}, flags...)...); err != nil {
+				t.Fatal(err)
+			}
+			spec, err := got.prepareCall()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(spec.inputJSON) != body {
+				t.Fatalf("input %q, want %q", spec.inputJSON, body)
+			}
+		})
+	}
+	errs := map[string]struct {
+		flags []string
+		want  string
+	}{
+		"both flags":      {[]string{"--input", "{}", "--cli-input-json", "{}"}, "one flag by two names"},
+		"missing file":    {[]string{"--cli-input-json", "file://nope.json"}, "--cli-input-json: open nope.json"},
+		"bad JSON":        {[]string{"--input", "{"}, "--input: awsapi: EC2 DescribeInstances input"},
+		"unknown field":   {[]string{"--input", `{"MaxResult": 5}`}, "MaxResults"},
+		"unknown in file": {[]string{"--input", "file://" + writeTemp(t, `{"Nope": 1}`)}, "Nope"},
+	}
+	for name, tc := range errs {
+		t.Run(name, func(t *testing.T) {
+			f, _, _ := testFactory()
+			var got *callOptions
+			err := parse(t, newCmdCall(f, func(o *callOptions) error { got = o; return nil }), append([]string{"ec2", "describe_instances"}, tc.flags...)...)
+			if err == nil {
+				_, err = got.prepareCall()
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func writeTemp(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "in.json")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
