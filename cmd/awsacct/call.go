@@ -27,7 +27,9 @@ type callOptions struct {
 	service, operation string
 	input              string // --input or --cli-input-json
 	inputFlag          string // which of the two gave it
-	paginate           bool
+	paginate           bool   // --paginate given: the operation must have a paginator
+	noPaginate         bool
+	maxItems           int
 	query              string
 
 	compiled *query // --query, compiled by validate
@@ -35,10 +37,11 @@ type callOptions struct {
 
 func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	opts := &callOptions{f: f}
+	var paginate bool // the --paginate flag; opts.paginate says it was given
 	cmd := &cobra.Command{
 		Use:   "call SERVICE OPERATION",
 		Short: "Run one API operation on every target",
-		Example: `  awsacct call ec2 describe_instances -c config.yaml --paginate -o table
+		Example: `  awsacct call ec2 describe_instances -c config.yaml -o table
   awsacct call iam list_users -c config.yaml --input '{"MaxItems": 50}'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
@@ -48,6 +51,15 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.service, opts.operation = args[0], args[1]
+			// Paginating is the default; --paginate said explicitly asks
+			// for a paginator the operation must have.
+			if cmd.Flags().Changed("paginate") {
+				opts.paginate = paginate
+				opts.noPaginate = opts.noPaginate || !paginate
+			}
+			if opts.paginate && opts.noPaginate {
+				return usageErr(cmd, "--paginate and --no-paginate: give one")
+			}
 			switch in, cli := cmd.Flags().Changed("input"), cmd.Flags().Changed("cli-input-json"); {
 			case in && cli:
 				return usageErr(cmd, "--input and --cli-input-json are one flag by two names: give one")
@@ -70,7 +82,9 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	opts.output.addFlags(fs, f.getenv, formats...)
 	fs.StringVar(&opts.input, "input", "", "operation input: `JSON`, @FILE or file://PATH")
 	fs.StringVar(&opts.input, "cli-input-json", "", "the same as --input, by the AWS CLI's name")
-	fs.BoolVar(&opts.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
+	fs.BoolVar(&paginate, "paginate", true, "follow the SDK paginator and merge the pages (the default)")
+	fs.BoolVar(&opts.noPaginate, "no-paginate", false, "make one request per target: the first page only")
+	fs.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` items of each target's result list")
 	fs.StringVar(&opts.query, "query", "", "JMESPath `EXPR` applied to each target's result, as the AWS CLI applies it")
 	return cmd
 }
@@ -82,6 +96,9 @@ func (o *callOptions) validate() error {
 	if err := o.output.validate(); err != nil {
 		return err
 	}
+	if o.maxItems < 0 {
+		return fmt.Errorf("--max-items %d: want at least 1", o.maxItems)
+	}
 	var err error
 	o.compiled, err = compileQuery(o.query)
 	return err
@@ -92,7 +109,7 @@ func (o *callOptions) validate() error {
 type callSpec struct {
 	op        awsapi.Operation
 	inputJSON []byte
-	paginate  bool
+	pages     pageOptions
 	query     *query // nil: the whole result
 }
 
@@ -102,12 +119,17 @@ func (o *callOptions) prepareCall() (*callSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := &callSpec{paginate: o.paginate, query: o.compiled}
+	spec := &callSpec{query: o.compiled, pages: pageOptions{paginate: !o.noPaginate, maxItems: o.maxItems}}
 	if spec.op, err = svc.Operation(o.operation); err != nil {
 		return nil, err
 	}
-	if o.paginate && !spec.op.Paginated() {
-		return nil, fmt.Errorf("--paginate: %s %s has no paginator", svc.Name, spec.op.Name)
+	if !spec.op.Paginated() {
+		switch {
+		case o.paginate:
+			return nil, fmt.Errorf("--paginate: %s %s has no paginator", svc.Name, spec.op.Name)
+		case o.maxItems > 0:
+			return nil, fmt.Errorf("--max-items: %s %s has no paginator", svc.Name, spec.op.Name)
+		}
 	}
 	if spec.inputJSON, err = readInput(o.input); err != nil {
 		return nil, fmt.Errorf("%s: %w", o.inputFlag, err)
@@ -148,15 +170,18 @@ func checkInput(op awsapi.Operation, data []byte) error {
 
 // callRecord is one target's line of output.
 type callRecord struct {
-	AccountID  string          `json:"account_id"`
-	Alias      string          `json:"alias"`
-	Region     string          `json:"region"`
-	Service    string          `json:"service"`
-	Operation  string          `json:"operation"`
-	Pages      int             `json:"pages"`
-	DurationMS int64           `json:"duration_ms"`
-	Result     json.RawMessage `json:"result,omitempty"`
-	Error      *errorJSON      `json:"error,omitempty"`
+	AccountID  string `json:"account_id"`
+	Alias      string `json:"alias"`
+	Region     string `json:"region"`
+	Service    string `json:"service"`
+	Operation  string `json:"operation"`
+	Pages      int    `json:"pages"`
+	DurationMS int64  `json:"duration_ms"`
+	// MorePages says the result was cut (--max-items, --no-paginate):
+	// more items or pages exist.
+	MorePages bool            `json:"more_pages,omitempty"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	Error     *errorJSON      `json:"error,omitempty"`
 }
 
 type errorJSON struct {
@@ -168,6 +193,7 @@ type errorJSON struct {
 type callValue struct {
 	output json.RawMessage
 	pages  int
+	more   bool // the output was cut: more items or pages exist
 }
 
 func runCall(ctx context.Context, o *callOptions) error {
@@ -188,7 +214,7 @@ func runCall(ctx context.Context, o *callOptions) error {
 
 	// Results come in target order as soon as every earlier target is
 	// done: jsonl streams; json and table print at the end.
-	var failed int
+	var failed, cut int
 	var writeErr error
 	call := func(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
 		if ae := p.info(ra).err; ae != nil {
@@ -204,6 +230,8 @@ func runCall(ctx context.Context, o *callOptions) error {
 		}
 		if r.err != nil {
 			failed++
+		} else if r.value.more {
+			cut++
 		}
 		if writeErr == nil {
 			writeErr = out.write(spec.record(r.target, p.info(r.target), r.value, r.duration, r.err))
@@ -215,6 +243,9 @@ func runCall(ctx context.Context, o *callOptions) error {
 	}
 	if err := out.close(); err != nil {
 		return err
+	}
+	if cut > 0 {
+		fmt.Fprintf(o.f.stderr, "awsacct: %s\n", spec.pages.cutNote(cut, len(p.targets)))
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -246,25 +277,24 @@ func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) 
 		opts = append(opts, awsapi.UsePathStyle)
 	}
 	client := s.op.Service.NewClient(cfg, opts...)
-	res, err := s.op.CallWith(ctx, client, input, s.paginate)
+	raw, pages, more, err := callPages(ctx, s.op, client, input, s.pages)
 	if err != nil {
-		return callValue{pages: res.Pages}, err
+		return callValue{pages: pages}, err
 	}
-	raw, err := awsapi.ToJSON(res.Output)
-	if err == nil && s.query != nil {
+	if s.query != nil {
 		raw, err = s.query.apply(raw)
 	}
-	return callValue{output: raw, pages: res.Pages}, err
+	return callValue{output: raw, pages: pages, more: more}, err
 }
 
 func (s *callSpec) record(ra *awsaccount.RegionalAccount, id accountInfo, v callValue, d time.Duration, err error) *callRecord {
 	rec := &callRecord{
 		AccountID: id.id, Alias: id.alias, Region: ra.Region(),
 		Service: s.op.Service.Name, Operation: s.op.Name,
-		Pages: v.pages, DurationMS: d.Milliseconds(), Result: v.output,
+		Pages: v.pages, DurationMS: d.Milliseconds(), Result: v.output, MorePages: v.more,
 	}
 	if err != nil {
-		rec.Result = nil
+		rec.Result, rec.MorePages = nil, false
 		rec.Error = errorOf(err)
 	}
 	return rec
@@ -277,6 +307,9 @@ var callView = view[*callRecord]{
 	header: []string{"ACCOUNT", "ALIAS", "REGION", "PAGES", "RESULT"},
 	cells: func(r *callRecord) []string {
 		result := summarize(r.Result)
+		if r.MorePages {
+			result += " (more pages exist)"
+		}
 		if r.Error != nil {
 			result = r.Error.summary()
 		}

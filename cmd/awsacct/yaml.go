@@ -17,7 +17,8 @@ import (
 
 // jsonNode is a JSON value with its object keys in order.
 type jsonNode struct {
-	scalar string // the JSON literal of a scalar; "" for an object or array
+	scalar string // a scalar as YAML writes it; "" for an object or array
+	json   string // a scalar as JSON writes it
 	isObj  bool
 	keys   []string
 	vals   []*jsonNode // object values, by keys; array items
@@ -61,13 +62,14 @@ func parseNode(dec *json.Decoder) (*jsonNode, error) {
 		_, err := dec.Token() // the closing delimiter
 		return n, err
 	case string:
-		return &jsonNode{scalar: yamlString(t)}, nil
+		b, err := marshal(t)
+		return &jsonNode{scalar: yamlString(t), json: string(b)}, err
 	case json.Number:
-		return &jsonNode{scalar: t.String()}, nil
+		return &jsonNode{scalar: t.String(), json: t.String()}, nil
 	case bool:
-		return &jsonNode{scalar: fmt.Sprint(t)}, nil
+		return &jsonNode{scalar: fmt.Sprint(t), json: fmt.Sprint(t)}, nil
 	case nil:
-		return &jsonNode{scalar: "null"}, nil
+		return &jsonNode{scalar: "null", json: "null"}, nil
 	}
 	return nil, fmt.Errorf("yaml: unexpected JSON token %v", tok)
 }
@@ -166,4 +168,33 @@ func plainYAML(s string) bool {
 		}
 	}
 	return true
+}
+
+// writeJSON writes n back as compact JSON.
+func (n *jsonNode) writeJSON(b *strings.Builder) {
+	switch {
+	case n.isScalar():
+		b.WriteString(n.json)
+	case n.isObj:
+		b.WriteByte('{')
+		for i, k := range n.keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			kb, _ := marshal(k)
+			b.Write(kb)
+			b.WriteByte(':')
+			n.vals[i].writeJSON(b)
+		}
+		b.WriteByte('}')
+	default:
+		b.WriteByte('[')
+		for i, v := range n.vals {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			v.writeJSON(b)
+		}
+		b.WriteByte(']')
+	}
 }
