@@ -107,6 +107,7 @@ func (o *callOptions) validate() error {
 // callSpec is the operation and input every target runs, checked before
 // any request.
 type callSpec struct {
+	debug     bool // --debug: note the time each request spends in the limiter
 	op        awsapi.Operation
 	inputJSON []byte
 	pages     pageOptions
@@ -119,7 +120,7 @@ func (o *callOptions) prepareCall() (*callSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := &callSpec{query: o.compiled, pages: pageOptions{paginate: !o.noPaginate, maxItems: o.maxItems}}
+	spec := &callSpec{debug: o.targets.debug, query: o.compiled, pages: pageOptions{paginate: !o.noPaginate, maxItems: o.maxItems}}
 	if spec.op, err = svc.Operation(o.operation); err != nil {
 		return nil, err
 	}
@@ -209,7 +210,8 @@ func runCall(ctx context.Context, o *callOptions) error {
 	}
 
 	out := newRowWriter(o.f.stdout, o.output.format, callView)
-	prog := newProgress(o.f.stderr, len(p.targets), !o.targets.noProgress && o.f.isTerminal(o.f.stderr))
+	// --debug writes lines on stderr that a progress line would cut.
+	prog := newProgress(o.f.stderr, len(p.targets), !o.targets.noProgress && !o.targets.debug && o.f.isTerminal(o.f.stderr))
 	defer prog.stop()
 
 	// Results come in target order as soon as every earlier target is
@@ -275,6 +277,9 @@ func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) 
 	opts := []func(any){awsapi.UseQueryProtocol}
 	if cfg.BaseEndpoint != nil {
 		opts = append(opts, awsapi.UsePathStyle)
+	}
+	if s.debug {
+		opts = append(opts, stampLimiterWait)
 	}
 	client := s.op.Service.NewClient(cfg, opts...)
 	raw, pages, more, err := callPages(ctx, s.op, client, input, s.pages)

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
@@ -48,7 +49,7 @@ type cli struct {
 // newRun starts a run with the command's target options.
 func (f *factory) newRun(o *targetOptions) *cli {
 	level := slog.LevelWarn
-	if o.verbose {
+	if o.verbose || o.debug {
 		level = slog.LevelDebug
 	}
 	return &cli{f: f, opts: o, log: slog.New(slog.NewTextHandler(f.stderr, &slog.HandlerOptions{Level: level}))}
@@ -82,6 +83,10 @@ func (c *cli) loadOptions() []func(*config.LoadOptions) error {
 		// ServiceEndpoints, and above AWS_ENDPOINT_URL and
 		// AWS_ENDPOINT_URL_<SERVICE>.
 		load = append(load, config.WithBaseEndpoint(u))
+	}
+	if c.opts.debug {
+		d := &debugLog{log: c.log}
+		load = append(load, config.WithAPIOptions([]func(*middleware.Stack) error{d.addTo}))
 	}
 	return load
 }

@@ -22,6 +22,7 @@ type targetOptions struct {
 	endpointURL string
 	concurrency int
 	verbose     bool
+	debug       bool
 	noProgress  bool
 }
 
@@ -34,6 +35,7 @@ func (o *targetOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send every service's requests to `URL` (except those the config's ServiceEndpoints name)")
 	fs.IntVar(&o.concurrency, "concurrency", awsaccount.DefaultConcurrency, "targets worked on at once")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "debug logs on stderr")
+	fs.BoolVar(&o.debug, "debug", false, "-v, and a line per HTTP request and response on stderr (nothing secret)")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr")
 }
 
