@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -26,6 +27,8 @@ type factory struct {
 	// templateData returns the variables of config templates.
 	templateData func() map[string]any
 	isTerminal   func(io.Writer) bool
+	// askMFA asks a person for an MFA device's current code.
+	askMFA func(ctx context.Context, serial string) (string, error)
 }
 
 func newFactory(stdout, stderr io.Writer) *factory {
@@ -34,6 +37,7 @@ func newFactory(stdout, stderr io.Writer) *factory {
 		getenv:       os.Getenv,
 		templateData: configfile.Environ,
 		isTerminal:   isTerminal,
+		askMFA:       askOnTerminal,
 	}
 }
 
@@ -44,6 +48,7 @@ type cli struct {
 	opts  *targetOptions
 	log   *slog.Logger
 	redis *redislimit.Backend // opened by backends, closed by close
+	mfa   *mfaCodes           // set by prepare
 }
 
 // newRun starts a run with the command's target options.
@@ -76,7 +81,7 @@ func (c *cli) registry() *awsaccount.Registry {
 
 // loadOptions are the run's additions to every session's SDK config.
 func (c *cli) loadOptions() []func(*config.LoadOptions) error {
-	var load []func(*config.LoadOptions) error
+	load := []func(*config.LoadOptions) error{c.mfa.loadOption()}
 	if u := c.opts.endpointURL; u != "" {
 		// The SDK's global endpoint: every service, in the SDK's order of
 		// precedence below per-service settings of the config's

@@ -20,6 +20,7 @@ type targetOptions struct {
 	region      string
 	regions     []string
 	endpointURL string
+	mfaCode     string
 	concurrency int
 	verbose     bool
 	debug       bool
@@ -33,6 +34,7 @@ func (o *targetOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.region, "region", "", "the `REGION`: without -c, instead of the profile's or AWS_REGION; with -c, narrows the config's targets")
 	fs.StringSliceVar(&o.regions, "regions", nil, "`REGIONS` or globs, comma separated (e.g. 'us-*,eu-west-1'): without -c, the targets; with -c, narrows the config's")
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send every service's requests to `URL` (except those the config's ServiceEndpoints name)")
+	fs.StringVar(&o.mfaCode, "mfa-code", "", "the MFA `CODE` for roles that need one (default: ask on the terminal, once per device)")
 	fs.IntVar(&o.concurrency, "concurrency", awsaccount.DefaultConcurrency, "targets worked on at once")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "debug logs on stderr")
 	fs.BoolVar(&o.debug, "debug", false, "-v, and a line per HTTP request and response on stderr (nothing secret)")
@@ -45,6 +47,9 @@ func (o *targetOptions) validate() error {
 	}
 	if o.profile != "" && o.configFile != "" {
 		return errors.New("--profile is for use without -c: a config's accounts name their own (profile_name)")
+	}
+	if o.mfaCode != "" && !validMFACode(o.mfaCode) {
+		return errors.New("--mfa-code: want the 6 digits the MFA device shows")
 	}
 	if o.endpointURL != "" {
 		u, err := url.Parse(o.endpointURL)
