@@ -43,6 +43,7 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 		Short: "Run one API operation on every target",
 		Example: `  awsacct call ec2 describe_instances -c config.yaml -o table
   awsacct call iam list_users -c config.yaml --input '{"MaxItems": 50}'`,
+		ValidArgsFunction: completeCall,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
 				return usageErr(cmd, "call takes SERVICE OPERATION, got %d arguments", len(args))
@@ -80,6 +81,7 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	fs := cmd.Flags()
 	opts.targets.addFlags(fs)
 	opts.output.addFlags(fs, f.getenv, formats...)
+	registerCompletions(f, cmd)
 	fs.StringVar(&opts.input, "input", "", "operation input: `JSON`, @FILE or file://PATH")
 	fs.StringVar(&opts.input, "cli-input-json", "", "the same as --input, by the AWS CLI's name")
 	fs.BoolVar(&paginate, "paginate", true, "follow the SDK paginator and merge the pages (the default)")

@@ -89,6 +89,7 @@ func newCmdRoot(f *factory) *cobra.Command {
 		newCmdWhoami(f, nil),
 		newCmdCall(f, nil),
 		newCmdVersion(f),
+		newCmdCompletion(f),
 	)
 	return root
 }

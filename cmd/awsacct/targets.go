@@ -35,6 +35,7 @@ func newCmdTargets(f *factory, runF func(*targetsOptions) error) *cobra.Command 
 	}
 	opts.targets.addFlags(cmd.Flags())
 	opts.output.addFlags(cmd.Flags(), f.getenv, formats...)
+	registerCompletions(f, cmd)
 	return cmd
 }
 

@@ -34,6 +34,7 @@ func newCmdWhoami(f *factory, runF func(*whoamiOptions) error) *cobra.Command {
 	}
 	opts.targets.addFlags(cmd.Flags())
 	opts.output.addFlags(cmd.Flags(), f.getenv, formats...)
+	registerCompletions(f, cmd)
 	return cmd
 }
 
