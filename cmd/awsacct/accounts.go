@@ -32,6 +32,21 @@ func (i accountInfo) label() string {
 	return ""
 }
 
+// shardKey is what --shard hashes for the account: its id, else (for an
+// account that could not say who it is) what it is entered with.
+func (i accountInfo) shardKey() string {
+	if i.id != "" {
+		return i.id
+	}
+	if i.err != nil && i.err.AccountID != "" {
+		return i.err.AccountID
+	}
+	if i.err != nil {
+		return i.err.Source
+	}
+	return ""
+}
+
 // accountInfos asks every distinct account of targets who it is: STS
 // GetCallerIdentity for the id and ARN, IAM for the alias. One target per
 // account does the asking, through forEachTarget. An account that may not

@@ -204,7 +204,7 @@ func runCall(ctx context.Context, o *callOptions) error {
 	if err != nil {
 		return err
 	}
-	c := o.f.newRun(&o.targets)
+	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
 	p, err := c.prepare(ctx)
 	if err != nil {
@@ -230,7 +230,10 @@ func runCall(ctx context.Context, o *callOptions) error {
 	}
 	for r := range forEachTarget(ctx, p.set, p.targets, o.targets.concurrency, prog.update, call) {
 		if r.notStarted {
-			continue // interrupted before its turn
+			if c.interrupted() {
+				continue // interrupted before its turn: not printed
+			}
+			r.err = asCallError(errNotStarted(o.targets.timeout), r.target)
 		}
 		if r.err != nil {
 			failed++
@@ -251,13 +254,12 @@ func runCall(ctx context.Context, o *callOptions) error {
 	if cut > 0 {
 		fmt.Fprintf(o.f.stderr, "awsacct: %s\n", spec.pages.cutNote(cut, len(p.targets)))
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if failed > 0 {
-		return errTargetsFailed
-	}
-	return nil
+	return c.end(ctx, failed)
+}
+
+// errNotStarted is the error of a target --timeout left no time for.
+func errNotStarted(timeout time.Duration) error {
+	return fmt.Errorf("not started: the run's --timeout %v passed first: %w", timeout, context.DeadlineExceeded)
 }
 
 func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) (v callValue, err error) {

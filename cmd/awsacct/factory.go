@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -49,21 +51,66 @@ type cli struct {
 	log   *slog.Logger
 	redis *redislimit.Backend // opened by backends, closed by close
 	mfa   *mfaCodes           // set by prepare
+
+	cancel context.CancelFunc // ends the run's context
+	// interrupted reports whether the run was cancelled from outside
+	// (Ctrl-C), as opposed to running out of --timeout.
+	interrupted func() bool
 }
 
-// newRun starts a run with the command's target options.
-func (f *factory) newRun(o *targetOptions) *cli {
+// newRun starts a run with the command's target options. The context it
+// returns ends at --timeout; close ends it.
+func (f *factory) newRun(ctx context.Context, o *targetOptions) (context.Context, *cli) {
 	level := slog.LevelWarn
 	if o.verbose || o.debug {
 		level = slog.LevelDebug
 	}
-	return &cli{f: f, opts: o, log: slog.New(slog.NewTextHandler(f.stderr, &slog.HandlerOptions{Level: level}))}
+	parent := ctx
+	c := &cli{f: f, opts: o, log: slog.New(slog.NewTextHandler(f.stderr, &slog.HandlerOptions{Level: level})),
+		interrupted: func() bool { return parent.Err() != nil }}
+	if o.timeout > 0 {
+		ctx, c.cancel = context.WithTimeout(ctx, o.timeout)
+	} else {
+		ctx, c.cancel = context.WithCancel(ctx)
+	}
+	return ctx, c
 }
 
 func (c *cli) close() {
+	c.cancel()
 	if c.redis != nil {
 		c.redis.Close()
 	}
+}
+
+// timedOut reports whether ctx, the run's, ended by --timeout.
+func (c *cli) timedOut(ctx context.Context) bool {
+	return !c.interrupted() && errors.Is(ctx.Err(), context.DeadlineExceeded)
+}
+
+// end is a run's error once its rows are out: the interrupt (exit 130),
+// errTargetsFailed when a target failed or --timeout cut the run short
+// (exit 2, with a note), else nil.
+func (c *cli) end(ctx context.Context, failed int) error {
+	switch {
+	case c.interrupted():
+		return context.Canceled
+	case c.timedOut(ctx):
+		fmt.Fprintf(c.f.stderr, "awsacct: --timeout %v passed: the targets that had not finished failed with Timeout\n", c.opts.timeout)
+		return errTargetsFailed
+	case failed > 0:
+		return errTargetsFailed
+	}
+	return nil
+}
+
+// loadErr is the error of a run that could not get its targets: said to
+// be --timeout's doing when it was.
+func (c *cli) loadErr(ctx context.Context, err error) error {
+	if c.timedOut(ctx) {
+		return fmt.Errorf("--timeout %v passed before the targets were ready: %w", c.opts.timeout, err)
+	}
+	return err
 }
 
 // registry is the run's factory of sessions and targets: quiet sessions

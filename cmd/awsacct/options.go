@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -21,6 +24,9 @@ type targetOptions struct {
 	regions     []string
 	endpointURL string
 	mfaCode     string
+	timeout     time.Duration
+	shard       shard
+	allowEmpty  bool
 	concurrency int
 	verbose     bool
 	debug       bool
@@ -35,6 +41,9 @@ func (o *targetOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.regions, "regions", nil, "`REGIONS` or globs, comma separated (e.g. 'us-*,eu-west-1'): without -c, the targets; with -c, narrows the config's")
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send every service's requests to `URL` (except those the config's ServiceEndpoints name)")
 	fs.StringVar(&o.mfaCode, "mfa-code", "", "the MFA `CODE` for roles that need one (default: ask on the terminal, once per device)")
+	fs.DurationVar(&o.timeout, "timeout", 0, "give up on the whole run after `DURATION` (e.g. 90s, 5m); unfinished targets fail with Timeout")
+	fs.Var(&o.shard, "shard", "run only shard `K/N` of the targets (by a stable hash of account id and region; 1 <= K <= N)")
+	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "accept a run with no targets (default: an error naming what emptied it)")
 	fs.IntVar(&o.concurrency, "concurrency", awsaccount.DefaultConcurrency, "targets worked on at once")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "debug logs on stderr")
 	fs.BoolVar(&o.debug, "debug", false, "-v, and a line per HTTP request and response on stderr (nothing secret)")
@@ -48,6 +57,9 @@ func (o *targetOptions) validate() error {
 	if o.profile != "" && o.configFile != "" {
 		return errors.New("--profile is for use without -c: a config's accounts name their own (profile_name)")
 	}
+	if o.timeout < 0 {
+		return fmt.Errorf("--timeout %v: want a positive duration", o.timeout)
+	}
 	if o.mfaCode != "" && !validMFACode(o.mfaCode) {
 		return errors.New("--mfa-code: want the 6 digits the MFA device shows")
 	}
@@ -58,6 +70,42 @@ func (o *targetOptions) validate() error {
 		}
 	}
 	return nil
+}
+
+// shard is --shard K/N: the targets whose stable hash falls in the K-th of
+// N shards. The zero shard is all of them.
+type shard struct{ k, n int }
+
+func (s *shard) String() string {
+	if s.n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.k, s.n)
+}
+
+func (s *shard) Set(v string) error {
+	ks, ns, ok := strings.Cut(v, "/")
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
+		return fmt.Errorf("want K/N with 1 <= K <= N, e.g. 2/4")
+	}
+	s.k, s.n = k, n
+	return nil
+}
+
+func (s *shard) Type() string { return "K/N" }
+
+// holds reports whether the target (account, region) is in the shard.
+// The hash is FNV-1a of "account/region": the same on every machine and
+// run, so N workers given 1/N .. N/N cover every target exactly once.
+func (s shard) holds(account, region string) bool {
+	if s.n <= 1 {
+		return true
+	}
+	h := fnv.New64a()
+	h.Write([]byte(account + "/" + region))
+	return h.Sum64()%uint64(s.n) == uint64(s.k-1)
 }
 
 // narrowing are the --regions and --region entries, which with -c narrow

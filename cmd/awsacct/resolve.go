@@ -38,20 +38,48 @@ func (p *plan) failedAccounts() int {
 
 // prepare is every command's preamble: load the targets, narrow them to
 // the regions asked for, and ask who their accounts are.
+//
+// An empty run is an error naming what emptied it (the config's filters,
+// --shard) unless --allow-empty.
 func (c *cli) prepare(ctx context.Context) (*plan, error) {
 	c.mfa = newMFACodes(ctx, c.opts.mfaCode, c.f.askMFA)
 	set, err := c.loadTargets(ctx)
 	if err != nil {
-		return nil, err
+		return nil, c.loadErr(ctx, err)
 	}
 	p := &plan{set: set, targets: set.Targets()}
+	if len(p.targets) == 0 && !c.opts.allowEmpty {
+		return nil, fmt.Errorf("no targets: %s select no region (--allow-empty accepts an empty run)", c.setName())
+	}
 	if c.opts.configFile != "" {
 		if p.targets, err = narrowRegions(p.targets, c.opts.narrowing()); err != nil {
 			return nil, err
 		}
 	}
 	p.accounts = accountInfos(ctx, set, p.targets, c.opts.concurrency)
+	if sh := c.opts.shard; sh.n > 1 {
+		all := p.targets
+		p.targets = slices.DeleteFunc(slices.Clone(all), func(ra *awsaccount.RegionalAccount) bool {
+			return !sh.holds(p.info(ra).shardKey(), ra.Region())
+		})
+		if len(p.targets) == 0 && !c.opts.allowEmpty {
+			return nil, fmt.Errorf("no targets: --shard %s holds none of the %d targets (--allow-empty accepts an empty run)", sh.String(), len(all))
+		}
+	}
 	return p, nil
+}
+
+// setName names the set of targets for messages: the config's set, or the
+// account and regions without one.
+func (c *cli) setName() string {
+	o := c.opts
+	switch {
+	case o.configFile != "" && o.setPath != "":
+		return fmt.Sprintf("the Filters of %s in %s", o.setPath, o.configFile)
+	case o.configFile != "":
+		return fmt.Sprintf("the Filters of the set in %s", o.configFile)
+	}
+	return "--regions" // never empty: each entry must name a region
 }
 
 // narrowRegions keeps the targets whose region one of entries (names or

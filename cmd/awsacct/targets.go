@@ -61,7 +61,7 @@ type targetJSON struct {
 }
 
 func runTargets(ctx context.Context, o *targetsOptions) error {
-	c := o.f.newRun(&o.targets)
+	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
 	p, err := c.prepare(ctx)
 	if err != nil {

@@ -45,7 +45,7 @@ type whoamiJSON struct {
 }
 
 func runWhoami(ctx context.Context, o *whoamiOptions) error {
-	c := o.f.newRun(&o.targets)
+	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
 	p, err := c.prepare(ctx)
 	if err != nil {
