@@ -18,16 +18,20 @@ type accountInfo struct {
 	err *awsaccount.CallError
 }
 
-// label names the account for a row: its id, else what it is entered with
-// ("profile dev", "role arn:...").
-func (i accountInfo) label() string {
-	switch {
-	case i.id != "":
-		return i.id
-	case i.err != nil && i.err.AccountID != "":
+// accountID is the account's id: looked up, or, for an account that could
+// not say who it is, as far as its error knows it (from a role's ARN).
+func (i accountInfo) accountID() string {
+	if i.id == "" && i.err != nil {
 		return i.err.AccountID
-	case i.err != nil && i.err.Source != "":
-		return "(" + i.err.Source + ")"
+	}
+	return i.id
+}
+
+// source is what the account is entered with ("profile dev", "access key
+// AKIA****WXYZ"), when its id is not known.
+func (i accountInfo) source() string {
+	if i.accountID() == "" && i.err != nil {
+		return i.err.Source
 	}
 	return ""
 }
@@ -35,16 +39,10 @@ func (i accountInfo) label() string {
 // shardKey is what --shard hashes for the account: its id, else (for an
 // account that could not say who it is) what it is entered with.
 func (i accountInfo) shardKey() string {
-	if i.id != "" {
-		return i.id
+	if id := i.accountID(); id != "" {
+		return id
 	}
-	if i.err != nil && i.err.AccountID != "" {
-		return i.err.AccountID
-	}
-	if i.err != nil {
-		return i.err.Source
-	}
-	return ""
+	return i.source()
 }
 
 // accountInfos asks every distinct account of targets who it is: STS

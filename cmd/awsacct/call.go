@@ -173,8 +173,11 @@ func checkInput(op awsapi.Operation, data []byte) error {
 
 // callRecord is one target's line of output.
 type callRecord struct {
-	AccountID  string `json:"account_id"`
-	Alias      string `json:"alias"`
+	AccountID string `json:"account_id"`
+	Alias     string `json:"alias"`
+	// Source is what the account is entered with, when its id is not
+	// known: it could not say who it is (see Error).
+	Source     string `json:"source,omitempty"`
 	Region     string `json:"region"`
 	Service    string `json:"service"`
 	Operation  string `json:"operation"`
@@ -298,7 +301,7 @@ func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) 
 
 func (s *callSpec) record(ra *awsaccount.RegionalAccount, id accountInfo, v callValue, d time.Duration, err error) *callRecord {
 	rec := &callRecord{
-		AccountID: id.id, Alias: id.alias, Region: ra.Region(),
+		AccountID: id.accountID(), Alias: id.alias, Source: id.source(), Region: ra.Region(),
 		Service: s.op.Service.Name, Operation: s.op.Name,
 		Pages: v.pages, DurationMS: d.Milliseconds(), Result: v.output, MorePages: v.more,
 	}
@@ -322,7 +325,7 @@ var callView = view[*callRecord]{
 		if r.Error != nil {
 			result = r.Error.summary()
 		}
-		return []string{r.AccountID, r.Alias, r.Region, fmt.Sprint(r.Pages), result}
+		return []string{accountCell(r.AccountID, r.Source), r.Alias, r.Region, fmt.Sprint(r.Pages), result}
 	},
 	footer: func(rows []*callRecord) string {
 		failed := 0
@@ -334,7 +337,7 @@ var callView = view[*callRecord]{
 		return fmt.Sprintf("%d targets: %d ok, %d failed", len(rows), len(rows)-failed, failed)
 	},
 	text: func(r *callRecord) ([][]string, error) {
-		lead := []string{r.AccountID, r.Region}
+		lead := []string{accountCell(r.AccountID, r.Source), r.Region}
 		if r.Error != nil {
 			return [][]string{append(lead, r.Error.fields()...)}, nil
 		}

@@ -120,6 +120,9 @@ func (c *cli) registry() *awsaccount.Registry {
 		o.Logger = c.log
 		o.SessionOptions = append(o.SessionOptions, func(so *awsaccount.SessionOptions) {
 			so.Logger = c.log
+			// A role that cannot be assumed fails its account's rows (a
+			// *CallError naming the account), not the whole run.
+			so.DeferAssumeRole = true
 			so.LoadOptions = append(so.LoadOptions, c.loadOptions()...)
 		})
 		o.Backends = c.backends()

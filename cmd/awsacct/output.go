@@ -18,7 +18,8 @@ var formats = []string{"json", "jsonl", "table", "text", "yaml"}
 type view[R any] struct {
 	header []string
 	cells  func(R) []string
-	// footer is the table's closing line, after a blank one; nil for none.
+	// footer is the table's closing line, after a blank one; nil or ""
+	// for none.
 	footer func(rows []R) string
 	// text gives a row's lines of tab-separated fields.
 	text func(R) ([][]string, error)
@@ -165,7 +166,11 @@ func (t *tableWriter[R]) close() error {
 	if t.v.footer == nil {
 		return nil
 	}
-	_, err := fmt.Fprintf(t.w, "\n%s\n", t.v.footer(t.rows))
+	footer := t.v.footer(t.rows)
+	if footer == "" {
+		return nil
+	}
+	_, err := fmt.Fprintf(t.w, "\n%s\n", footer)
 	return err
 }
 

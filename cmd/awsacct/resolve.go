@@ -25,17 +25,6 @@ type plan struct {
 // info is the account of ra.
 func (p *plan) info(ra *awsaccount.RegionalAccount) accountInfo { return p.accounts[ra.Account()] }
 
-// failedAccounts counts the accounts whose identity lookup failed.
-func (p *plan) failedAccounts() int {
-	n := 0
-	for _, i := range p.accounts {
-		if i.err != nil {
-			n++
-		}
-	}
-	return n
-}
-
 // prepare is every command's preamble: load the targets, narrow them to
 // the regions asked for, and ask who their accounts are.
 //
@@ -254,16 +243,4 @@ func (c *cli) defaultChainTargets(ctx context.Context, reg *awsaccount.Registry)
 		return nil, fmt.Errorf("--regions: %w", err)
 	}
 	return set, err
-}
-
-// firstAccountError joins the errors of the accounts that could not say
-// who they are.
-func (p *plan) firstAccountError() error {
-	var errs []error
-	for _, i := range p.accounts {
-		if i.err != nil {
-			errs = append(errs, i.err)
-		}
-	}
-	return errors.Join(errs...)
 }

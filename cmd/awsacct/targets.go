@@ -54,10 +54,15 @@ type rateLimitJSON struct {
 }
 
 type targetJSON struct {
-	AccountID string        `json:"account_id"`
-	Alias     string        `json:"alias"`
+	AccountID string `json:"account_id"`
+	Alias     string `json:"alias"`
+	// Source is what the account is entered with, when its id is not
+	// known: it could not say who it is (see Error).
+	Source    string        `json:"source,omitempty"`
 	Region    string        `json:"region"`
 	RateLimit rateLimitJSON `json:"rate_limit"`
+	// Error is why the account could not say who it is.
+	Error *errorJSON `json:"error,omitempty"`
 }
 
 func runTargets(ctx context.Context, o *targetsOptions) error {
@@ -67,34 +72,68 @@ func runTargets(ctx context.Context, o *targetsOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := p.firstAccountError(); err != nil {
-		return err
-	}
 	out := newRowWriter(o.f.stdout, o.output.format, targetsView)
+	failed := 0
 	for _, ra := range p.targets {
 		l := ra.RateLimit().Limit()
 		id := p.info(ra)
-		row := targetJSON{AccountID: id.id, Alias: id.alias, Region: ra.Region(),
+		row := targetJSON{AccountID: id.accountID(), Alias: id.alias, Source: id.source(), Region: ra.Region(),
 			RateLimit: rateLimitJSON{MaxCount: l.MaxCount, Interval: l.Interval.Seconds(), Block: l.Block}}
+		if id.err != nil {
+			row.Error = errorOf(id.err)
+			failed++
+		}
 		if err := out.write(row); err != nil {
 			return err
 		}
 	}
-	return out.close()
+	if err := out.close(); err != nil {
+		return err
+	}
+	return c.end(ctx, failed)
 }
 
 // targetsView shows one target per line: in the table with its limit in
-// words, as text with the limit's three values.
+// words, as text with the limit's three values. A target whose account
+// could not say who it is shows the error in their place.
 var targetsView = view[targetJSON]{
 	header: []string{"ACCOUNT", "ALIAS", "REGION", "RATE LIMIT"},
 	cells: func(r targetJSON) []string {
-		return []string{r.AccountID, r.Alias, r.Region, limitText(r.RateLimit)}
+		limit := limitText(r.RateLimit)
+		if r.Error != nil {
+			limit = r.Error.summary()
+		}
+		return []string{accountCell(r.AccountID, r.Source), r.Alias, r.Region, limit}
 	},
-	footer: func(rows []targetJSON) string { return fmt.Sprintf("%d targets", len(rows)) },
+	footer: func(rows []targetJSON) string {
+		failed := 0
+		for _, r := range rows {
+			if r.Error != nil {
+				failed++
+			}
+		}
+		if failed > 0 {
+			return fmt.Sprintf("%d targets, %d failed", len(rows), failed)
+		}
+		return fmt.Sprintf("%d targets", len(rows))
+	},
 	text: func(r targetJSON) ([][]string, error) {
+		lead := []string{accountCell(r.AccountID, r.Source), r.Alias, r.Region}
+		if r.Error != nil {
+			return [][]string{append(lead, r.Error.fields()...)}, nil
+		}
 		l := r.RateLimit
-		return [][]string{{r.AccountID, r.Alias, r.Region, fmt.Sprint(l.MaxCount), fmt.Sprint(l.Interval), textScalar(l.Block)}}, nil
+		return [][]string{append(lead, fmt.Sprint(l.MaxCount), fmt.Sprint(l.Interval), textScalar(l.Block))}, nil
 	},
+}
+
+// accountCell names an account in a table or text column: its id, else
+// what it is entered with, in parentheses.
+func accountCell(id, source string) string {
+	if id == "" && source != "" {
+		return "(" + source + ")"
+	}
+	return id
 }
 
 func limitText(l rateLimitJSON) string {

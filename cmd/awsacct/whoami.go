@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 )
@@ -41,7 +42,12 @@ func newCmdWhoami(f *factory, runF func(*whoamiOptions) error) *cobra.Command {
 type whoamiJSON struct {
 	AccountID string `json:"account_id"`
 	Alias     string `json:"alias"`
-	ARN       string `json:"arn"`
+	// Source is what the account is entered with, when its id is not
+	// known: it could not say who it is (see Error).
+	Source string `json:"source,omitempty"`
+	ARN    string `json:"arn"`
+	// Error is why the account could not say who it is.
+	Error *errorJSON `json:"error,omitempty"`
 }
 
 func runWhoami(ctx context.Context, o *whoamiOptions) error {
@@ -51,29 +57,64 @@ func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := p.firstAccountError(); err != nil {
-		return err
-	}
 	out := newRowWriter(o.f.stdout, o.output.format, whoamiView)
-	seen := map[string]bool{}
+	// One row per principal; one per account that could not say who it
+	// is.
+	seen := map[any]bool{}
+	failed := 0
 	for _, ra := range p.targets {
 		i := p.info(ra)
-		if seen[i.arn] {
+		var key any = i.arn
+		if i.err != nil {
+			key = ra.Account()
+		}
+		if seen[key] {
 			continue
 		}
-		seen[i.arn] = true
-		if err := out.write(whoamiJSON{AccountID: i.id, Alias: i.alias, ARN: i.arn}); err != nil {
+		seen[key] = true
+		row := whoamiJSON{AccountID: i.accountID(), Alias: i.alias, Source: i.source(), ARN: i.arn}
+		if i.err != nil {
+			row.Error = errorOf(i.err)
+			failed++
+		}
+		if err := out.write(row); err != nil {
 			return err
 		}
 	}
-	return out.close()
+	if err := out.close(); err != nil {
+		return err
+	}
+	return c.end(ctx, failed)
 }
 
-// whoamiView shows one principal per line.
+// whoamiView shows one principal per line; an account that could not say
+// who it is shows the error in place of the ARN.
 var whoamiView = view[whoamiJSON]{
 	header: []string{"ACCOUNT", "ALIAS", "ARN"},
-	cells:  func(r whoamiJSON) []string { return []string{r.AccountID, r.Alias, r.ARN} },
+	cells: func(r whoamiJSON) []string {
+		arn := r.ARN
+		if r.Error != nil {
+			arn = r.Error.summary()
+		}
+		return []string{accountCell(r.AccountID, r.Source), r.Alias, arn}
+	},
+	footer: func(rows []whoamiJSON) string {
+		failed := 0
+		for _, r := range rows {
+			if r.Error != nil {
+				failed++
+			}
+		}
+		if failed == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%d accounts, %d failed", len(rows), failed)
+	},
 	text: func(r whoamiJSON) ([][]string, error) {
-		return [][]string{{r.AccountID, r.Alias, r.ARN}}, nil
+		lead := []string{accountCell(r.AccountID, r.Source), r.Alias}
+		if r.Error != nil {
+			return [][]string{append(lead, r.Error.fields()...)}, nil
+		}
+		return [][]string{append(lead, r.ARN)}, nil
 	},
 }
