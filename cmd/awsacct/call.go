@@ -41,8 +41,8 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "call SERVICE OPERATION",
 		Short: "Run one API operation on every target",
-		Example: `  awsacct call ec2 describe_instances -c config.yaml -o table
-  awsacct call iam list_users -c config.yaml --input '{"MaxItems": 50}'`,
+		Example: `  awsacct call ec2 describe-instances -c config.yaml -o table
+  awsacct call iam list-users -c config.yaml --region us-east-1 --input '{"MaxItems": 50}'`,
 		ValidArgsFunction: completeCall,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {

@@ -86,10 +86,12 @@ func TestCallGetCallerIdentity(t *testing.T) {
 			golden(t, "call-sts."+format, r.stdout)
 		})
 	}
-	// SDK names work as boto3's do.
-	r := awsacct(t, nil, "call", "STS", "GetCallerIdentity", "-c", demo, "-o", "jsonl")
-	if r.code != 0 || strings.Count(r.stdout, "\n") != 9 {
-		t.Fatalf("SDK names: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	// SDK names and the AWS CLI's work as boto3's do.
+	for _, names := range [][2]string{{"STS", "GetCallerIdentity"}, {"sts", "get-caller-identity"}} {
+		r := awsacct(t, nil, "call", names[0], names[1], "-c", demo, "-o", "jsonl")
+		if r.code != 0 || strings.Count(r.stdout, "\n") != 9 {
+			t.Fatalf("%s %s: exit %d\n%s%s", names[0], names[1], r.code, r.stdout, r.stderr)
+		}
 	}
 }
 

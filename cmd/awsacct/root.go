@@ -22,15 +22,16 @@ const (
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
 var version = ""
 
-const rootLong = `awsacct runs one AWS API operation across many accounts and regions.
+const rootLong = `awsacct runs one AWS API operation across many accounts and regions,
+speaking the AWS CLI's language.
 
-Targets come from a config file (-c FILE, the seed's YAML format), or,
-without one, from the one account of the SDK's default credential chain in
---region (or AWS_REGION), or in the --regions given (names or globs such as
-'us-*', comma separated).
+Targets come from a config file (-c FILE, the seed's YAML format; --region
+and --regions narrow it), or, without one, from the account of --profile
+(or AWS_PROFILE, else the SDK's default chain) in its region, or in the
+--regions given (names or globs such as 'us-*', comma separated).
 
-SERVICE and OPERATION take the SDK's names (EC2 DescribeInstances) or
-boto3's (ec2 describe_instances).
+SERVICE and OPERATION take the AWS CLI's names (ec2 describe-instances),
+boto3's (describe_instances) or the SDK's (EC2 DescribeInstances).
 
 Exit status: 0 when every target succeeded, 2 when any target failed, 1 when
 the command could not run (bad arguments or config), 130 when interrupted.`
