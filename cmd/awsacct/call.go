@@ -199,7 +199,8 @@ type errorJSON struct {
 type callValue struct {
 	output json.RawMessage
 	pages  int
-	more   bool // the output was cut: more items or pages exist
+	more   bool        // the output was cut: more items or pages exist
+	info   accountInfo // who the target's account is
 }
 
 func runCall(ctx context.Context, o *callOptions) error {
@@ -209,7 +210,7 @@ func runCall(ctx context.Context, o *callOptions) error {
 	}
 	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
-	p, err := c.prepare(ctx)
+	p, err := c.prepare(ctx, false, false)
 	if err != nil {
 		return err
 	}
@@ -225,12 +226,17 @@ func runCall(ctx context.Context, o *callOptions) error {
 	var failed, cut int
 	var writeErr error
 	call := func(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
-		if ae := p.info(ra).err; ae != nil {
+		// Who the account is: asked by its first target, here in the
+		// fan-out, once (the others wait for that answer).
+		info := p.book.lookup(ctx, ra)
+		if info.err != nil {
 			// The account could not say who it is: its targets fail
 			// with that cause, without a request each.
-			return callValue{}, ae.Err
+			return callValue{info: info}, info.err.Err
 		}
-		return spec.callOne(ctx, ra)
+		v, err := spec.callOne(ctx, ra)
+		v.info = info
+		return v, err
 	}
 	for r := range forEachTarget(ctx, p.set, targets, o.targets.concurrency, prog.update, call) {
 		if r.notStarted {
@@ -245,7 +251,11 @@ func runCall(ctx context.Context, o *callOptions) error {
 			cut++
 		}
 		if writeErr == nil {
-			writeErr = out.write(spec.record(r.target, p.info(r.target), r.value, r.duration, r.err))
+			info := r.value.info
+			if r.notStarted {
+				info = p.info(r.target)
+			}
+			writeErr = out.write(spec.record(r.target, info, r.value, r.duration, r.err))
 		}
 	}
 	prog.stop()

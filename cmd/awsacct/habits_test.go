@@ -117,8 +117,9 @@ func TestEndpointURL(t *testing.T) {
 	for _, req := range proxy.Requests() {
 		seen[req.Service+" "+req.Action]++
 	}
-	// 3 accounts: 2 roles assumed, 3 identities, 3 aliases, 3 calls.
-	if seen["ec2 DescribeVpcs"] != 3 || seen["sts GetCallerIdentity"] != 3 || seen["sts AssumeRole"] != 2 {
+	// 3 accounts: 2 roles assumed, 1 identity (the 2 roles' ids are in
+	// their ARNs), 3 aliases, 3 calls.
+	if seen["ec2 DescribeVpcs"] != 3 || seen["sts GetCallerIdentity"] != 1 || seen["sts AssumeRole"] != 2 || seen["iam ListAccountAliases"] != 3 {
 		t.Fatalf("the proxy saw %v", seen)
 	}
 	if r := awsacct(t, nil, "targets", "--endpoint-url", "127.0.0.1:5000"); r.code != exitError || !strings.Contains(r.stderr, "--endpoint-url") {

@@ -15,28 +15,31 @@ import (
 )
 
 // plan is what a command acts on once its preamble is done: the targets,
-// in set order, and who their accounts are.
+// in set order, and the book of who their accounts are.
 type plan struct {
-	set      *awsaccount.RegionalAccountSet
-	targets  []*awsaccount.RegionalAccount
-	accounts map[*awsaccount.Account]accountInfo
+	set     *awsaccount.RegionalAccountSet
+	targets []*awsaccount.RegionalAccount
+	book    *accountBook
 }
 
-// info is the account of ra.
-func (p *plan) info(ra *awsaccount.RegionalAccount) accountInfo { return p.accounts[ra.Account()] }
+// info is the account of ra, as far as the book knows it.
+func (p *plan) info(ra *awsaccount.RegionalAccount) accountInfo { return p.book.known(ra) }
 
-// prepare is every command's preamble: load the targets, narrow them to
-// the regions asked for, and ask who their accounts are.
+// prepare is every command's preamble: load the targets and narrow them to
+// the regions asked for. With lookupAll (whoami, targets: the accounts are
+// their output) it asks who every account is, concurrently; otherwise
+// accounts are asked when their first target runs, inside the fan-out,
+// except under --shard, which needs every account's id first.
 //
 // An empty run is an error naming what emptied it (the config's filters,
 // --shard) unless --allow-empty.
-func (c *cli) prepare(ctx context.Context) (*plan, error) {
+func (c *cli) prepare(ctx context.Context, lookupAll, withARN bool) (*plan, error) {
 	c.mfa = newMFACodes(ctx, c.opts.mfaCode, c.f.askMFA)
 	set, err := c.loadTargets(ctx)
 	if err != nil {
 		return nil, c.loadErr(ctx, err)
 	}
-	p := &plan{set: set, targets: set.Targets()}
+	p := &plan{set: set, targets: set.Targets(), book: newAccountBook(withARN)}
 	if len(p.targets) == 0 && !c.opts.allowEmpty {
 		return nil, fmt.Errorf("no targets: %s select no region (--allow-empty accepts an empty run)", c.setName())
 	}
@@ -45,7 +48,9 @@ func (c *cli) prepare(ctx context.Context) (*plan, error) {
 			return nil, err
 		}
 	}
-	p.accounts = accountInfos(ctx, set, p.targets, c.opts.concurrency)
+	if lookupAll || c.opts.shard.n > 1 {
+		p.book.lookupAll(ctx, set, p.targets, c.opts.concurrency)
+	}
 	if sh := c.opts.shard; sh.n > 1 {
 		all := p.targets
 		p.targets = slices.DeleteFunc(slices.Clone(all), func(ra *awsaccount.RegionalAccount) bool {

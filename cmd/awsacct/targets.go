@@ -68,7 +68,7 @@ type targetJSON struct {
 func runTargets(ctx context.Context, o *targetsOptions) error {
 	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
-	p, err := c.prepare(ctx)
+	p, err := c.prepare(ctx, true, true)
 	if err != nil {
 		return err
 	}

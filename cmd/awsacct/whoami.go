@@ -53,7 +53,7 @@ type whoamiJSON struct {
 func runWhoami(ctx context.Context, o *whoamiOptions) error {
 	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
-	p, err := c.prepare(ctx)
+	p, err := c.prepare(ctx, true, true)
 	if err != nil {
 		return err
 	}
