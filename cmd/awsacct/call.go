@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/awsapi"
+	"github.com/awsaccount/awsaccount/regions"
 )
 
 // callOptions are the flags and arguments of `awsacct call`.
@@ -31,6 +33,7 @@ type callOptions struct {
 	noPaginate         bool
 	maxItems           int
 	query              string
+	allRegions         bool // --all-regions: a global service's operation in every region too
 
 	compiled *query // --query, compiled by validate
 }
@@ -88,6 +91,7 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	fs.BoolVar(&opts.noPaginate, "no-paginate", false, "make one request per target: the first page only")
 	fs.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` items of each target's result list")
 	fs.StringVar(&opts.query, "query", "", "JMESPath `EXPR` applied to each target's result, as the AWS CLI applies it")
+	fs.BoolVar(&opts.allRegions, "all-regions", false, "run an operation of a global service (iam, organizations, s3 list_buckets) in every region, not once per account")
 	return cmd
 }
 
@@ -134,6 +138,9 @@ func (o *callOptions) prepareCall() (*callSpec, error) {
 			return nil, fmt.Errorf("--max-items: %s %s has no paginator", svc.Name, spec.op.Name)
 		}
 	}
+	if o.maxItems > 0 && spec.op.ItemList() == "" {
+		return nil, fmt.Errorf("--max-items: %s %s has no list of items to count", svc.Name, spec.op.Name)
+	}
 	if spec.inputJSON, err = readInput(o.input); err != nil {
 		return nil, fmt.Errorf("%s: %w", o.inputFlag, err)
 	}
@@ -160,15 +167,14 @@ func readInput(v string) ([]byte, error) {
 }
 
 // checkInput refuses, before any request, an input the operation cannot
-// take.
-//
-// SEAM(awsapi): today this is DecodeInput's check (JSON that fits the
-// input type, no unknown field). Operation.Validate(input), coming in
-// internal/awsapi, adds the required fields and the exact case of field
-// names; call it here on the decoded input.
+// take: JSON that does not fit the input type, a field name in another
+// case than the API's, a required field missing (the SDK's own check).
 func checkInput(op awsapi.Operation, data []byte) error {
-	_, err := op.DecodeInput(data)
-	return err
+	in, err := op.DecodeInput(data)
+	if err != nil {
+		return err
+	}
+	return op.Validate(in)
 }
 
 // callRecord is one target's line of output.
@@ -215,7 +221,7 @@ func runCall(ctx context.Context, o *callOptions) error {
 		return err
 	}
 
-	targets := callTargets(spec.op, p.targets)
+	targets, global := callTargets(spec.op, p.targets, o.allRegions)
 	out := newRowWriter(o.f.stdout, o.output.format, callView)
 	// --debug writes lines on stderr that a progress line would cut.
 	prog := newProgress(o.f.stderr, len(targets), !o.targets.noProgress && !o.targets.debug && o.f.isTerminal(o.f.stderr))
@@ -255,7 +261,11 @@ func runCall(ctx context.Context, o *callOptions) error {
 			if r.notStarted {
 				info = p.info(r.target)
 			}
-			writeErr = out.write(spec.record(r.target, info, r.value, r.duration, r.err))
+			rec := spec.record(r.target, info, r.value, r.duration, r.err)
+			if region, ok := global[r.target]; ok {
+				rec.Region = region
+			}
+			writeErr = out.write(rec)
 		}
 	}
 	prog.stop()
@@ -271,14 +281,35 @@ func runCall(ctx context.Context, o *callOptions) error {
 	return c.end(ctx, failed)
 }
 
-// callTargets are the targets an operation runs on: every one.
-//
-// SEAM(awsapi global services): internal/awsapi is gaining data on global
-// services (IAM, Organizations, ...), whose calls answer the same in every
-// region of an account. With it, keep one target per account here for
-// such an operation; today each of the account's regions calls again.
-func callTargets(_ awsapi.Operation, targets []*awsaccount.RegionalAccount) []*awsaccount.RegionalAccount {
-	return targets
+// callTargets are the targets an operation runs on: every one, except
+// for an operation whose answer is the same in every region of an account
+// (a global service's: iam, organizations; and s3 list_buckets), which
+// runs once per account, on the account's first target, unless
+// allRegions. global maps each such target to the region its call is made
+// in, for its record (the global endpoint's signing region, e.g.
+// us-east-1 for IAM in aws).
+func callTargets(op awsapi.Operation, targets []*awsaccount.RegionalAccount, allRegions bool) ([]*awsaccount.RegionalAccount, map[*awsaccount.RegionalAccount]string) {
+	if allRegions {
+		return targets, nil
+	}
+	var out []*awsaccount.RegionalAccount
+	global := map[*awsaccount.RegionalAccount]string{}
+	seen := map[*awsaccount.Account]bool{}
+	for _, ra := range targets {
+		partition, _ := regions.PartitionOf(ra.Region())
+		pl, err := op.Placement(partition)
+		if err != nil || !pl.PerAccount {
+			out = append(out, ra)
+			continue
+		}
+		if seen[ra.Account()] {
+			continue
+		}
+		seen[ra.Account()] = true
+		out = append(out, ra)
+		global[ra] = cmp.Or(pl.Region, ra.Region())
+	}
+	return out, global
 }
 
 // errNotStarted is the error of a target --timeout left no time for.

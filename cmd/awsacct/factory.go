@@ -120,9 +120,9 @@ func (c *cli) registry() *awsaccount.Registry {
 		o.Logger = c.log
 		o.SessionOptions = append(o.SessionOptions, func(so *awsaccount.SessionOptions) {
 			so.Logger = c.log
-			// A role that cannot be assumed fails its account's rows (a
-			// *CallError naming the account), not the whole run.
-			so.DeferAssumeRole = true
+			// A role with an MFA device and no code asks the run's codes
+			// (asked once per device, before any request).
+			so.MFACode = func(serial string) (string, error) { return c.mfa.code(c.mfa.ctx, serial) }
 			so.LoadOptions = append(so.LoadOptions, c.loadOptions()...)
 		})
 		o.Backends = c.backends()

@@ -140,3 +140,42 @@ func TestDefaultOutput(t *testing.T) {
 		t.Fatalf("AWS_DEFAULT_OUTPUT=xml: %+v", r)
 	}
 }
+
+// A global service's operation runs once per account, in the partition's
+// global region, unless --all-regions; a missing required field is refused
+// before any request.
+func TestGlobalServicesAndRequiredFields(t *testing.T) {
+	proxy, err := awstest.StartFaultProxy(moto.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	count := func(action string) int {
+		n := 0
+		for _, r := range proxy.Requests() {
+			if r.Action == action {
+				n++
+			}
+		}
+		return n
+	}
+	// demo.yaml: 3 accounts × 3 regions.
+	r := awsacct(t, nil, "call", "iam", "list_users", "-c", demo, "--endpoint-url", proxy.URL(), "-o", "jsonl")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || count("ListUsers") != 3 || !strings.Contains(lines[0], `"region":"us-east-1"`) {
+		t.Fatalf("iam list_users: %d records, %d requests; want 3 and 3, in us-east-1:\n%s", len(lines), count("ListUsers"), r.stdout)
+	}
+	r = awsacct(t, nil, "call", "iam", "list_users", "-c", demo, "--endpoint-url", proxy.URL(), "-o", "jsonl", "--all-regions")
+	if n := len(strings.Split(strings.TrimSpace(r.stdout), "\n")); r.code != 0 || n != 9 {
+		t.Fatalf("--all-regions: exit %d, %d records; want 0 and 9", r.code, n)
+	}
+	before := len(proxy.Requests())
+	r = awsacct(t, nil, "call", "s3", "list_objects_v2", "-c", demo, "--endpoint-url", proxy.URL())
+	if r.code != exitError || !strings.Contains(r.stderr, "Bucket") || len(proxy.Requests()) != before {
+		t.Fatalf("list_objects_v2 without Bucket: exit %d, %d requests, stderr %q; want exit 1 naming Bucket, no request",
+			r.code, len(proxy.Requests())-before, r.stderr)
+	}
+}

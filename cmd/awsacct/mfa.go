@@ -98,12 +98,11 @@ func (m *mfaCodes) askProfiles(ctx context.Context, profiles []string) error {
 	return nil
 }
 
-// fillCodes gives every role in a RegionalAccountSet list, decoded as
-// plain data, that names an MFA device (SerialNumber) without a code
-// (TokenCode) the device's code, asked once per device. It reports
-// whether it filled any.
-func (m *mfaCodes) fillCodes(ctx context.Context, list []any) (bool, error) {
-	filled := false
+// askRoles asks, before any request, for the codes of the MFA devices the
+// roles of a RegionalAccountSet list (decoded as plain data) name without
+// a code (SerialNumber and no TokenCode), once per device; the roles get
+// them through the sessions' MFACode hook when they are assumed.
+func (m *mfaCodes) askRoles(ctx context.Context, list []any) error {
 	for _, item := range list {
 		acct, _ := dig(item, "RegionalAccounts", "Account").(map[string]any)
 		if acct == nil {
@@ -119,15 +118,12 @@ func (m *mfaCodes) fillCodes(ctx context.Context, list []any) (bool, error) {
 			if serial == "" || role["TokenCode"] != nil {
 				continue
 			}
-			code, err := m.code(ctx, serial)
-			if err != nil {
-				return false, err
+			if _, err := m.code(ctx, serial); err != nil {
+				return err
 			}
-			role["TokenCode"] = code
-			filled = true
 		}
 	}
-	return filled, nil
+	return nil
 }
 
 // dig follows keys through nested maps.

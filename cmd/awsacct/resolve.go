@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -128,37 +127,21 @@ func (c *cli) loadTargets(ctx context.Context) (*awsaccount.RegionalAccountSet, 
 	if err != nil {
 		return nil, err
 	}
-	// MFA codes are asked for now, before any request, once per device.
-	// An empty path means the only set in the file; the error lists the
-	// candidates when there are none or several.
-	filled, err := c.specsWithMFACodes(ctx, file, o.setPath)
-	if err != nil {
+	// MFA codes are asked for now, before any request, once per device;
+	// the roles get them through the sessions' MFACode hook. An empty path
+	// means the only set in the file; the error lists the candidates when
+	// there are none or several.
+	if err := c.askMFACodes(ctx, file, o.setPath); err != nil {
 		return nil, err
 	}
-	if filled == nil {
-		return file.RegionalAccountSet(ctx, o.setPath, reg)
-	}
-	set, err := reg.RegionalAccountSet(ctx, filled...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file.Name(), err)
-	}
-	return set, nil
+	return file.RegionalAccountSet(ctx, o.setPath, reg)
 }
 
-// specsWithMFACodes asks for the codes of the MFA devices the set at path
-// names: the profiles' (mfa_serial) and the roles' (SerialNumber). Roles
-// of the file that name a device without a code, which the root's spec
-// check refuses ("TokenCode is required with SerialNumber"), are given the
-// code: the list is decoded as plain data, the codes filled in, and the
-// specs decoded from that, which it returns. It returns nil when no role
-// of the file needed a code: the file is then used as it is, with its
-// positioned errors.
-//
-// SEAM(root): once a role may name SerialNumber alone and the root asks a
-// TokenProvider at each assumption (a SessionOptions hook fed by
-// mfaCodes.tokenProvider, as profiles' roles are fed today), the filling
-// and re-decoding go.
-func (c *cli) specsWithMFACodes(ctx context.Context, file *configfile.File, path string) ([]awsaccount.RegionalAccountsSpec, error) {
+// askMFACodes asks for the codes of the MFA devices the set at path names:
+// the profiles' (mfa_serial) and the roles' (SerialNumber without a
+// TokenCode), once per device, so that no question comes up in the middle
+// of a run.
+func (c *cli) askMFACodes(ctx context.Context, file *configfile.File, path string) error {
 	if path == "" {
 		if paths := file.SetPaths(); len(paths) == 1 {
 			path = paths[0]
@@ -166,38 +149,12 @@ func (c *cli) specsWithMFACodes(ctx context.Context, file *configfile.File, path
 	}
 	var list []any
 	if err := file.Decode(path, &list); err != nil {
-		// No set there: RegionalAccountSet says so, with the candidates.
-		return nil, nil
+		return nil // no set there: RegionalAccountSet says so, with the candidates
 	}
 	if err := c.mfa.askProfiles(ctx, profilesIn(list, c.f.getenv("AWS_PROFILE"))); err != nil {
-		return nil, err
+		return err
 	}
-	filled, err := c.mfa.fillCodes(ctx, list)
-	if err != nil || !filled {
-		return nil, err
-	}
-	// The filled list goes back through the config decoder, so that the
-	// specs are decoded and checked as the file's are. It is data: no
-	// template rendering.
-	text, err := json.Marshal(map[string]any{"Set": list})
-	if err != nil {
-		return nil, err
-	}
-	f, err := configfile.Read(strings.NewReader("{% raw %}"+string(text)+"{% endraw %}"), file.Name(), func(o *configfile.Options) { o.Data = map[string]any{} })
-	if err == nil {
-		var specs []awsaccount.RegionalAccountsSpec
-		if specs, err = f.RegionalAccountSpecs("Set"); err == nil {
-			return specs, nil
-		}
-	}
-	// Positions in the text made above mean nothing to the user: name
-	// the key path in the file instead.
-	var ce *configfile.Error
-	if errors.As(err, &ce) {
-		ce.Path = path + strings.TrimPrefix(ce.Path, "Set")
-		ce.Line, ce.Column = 0, 0
-	}
-	return nil, err
+	return c.mfa.askRoles(ctx, list)
 }
 
 // defaultChainTargets is one account, from --profile (or AWS_PROFILE) or
