@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-
 )
 
 // targetOptions are the flags of every command that acts on targets.
