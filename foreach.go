@@ -38,7 +38,8 @@ type ForEachOptions struct {
 	// error_code when it fails), a child of the span in ForEach's ctx and
 	// the parent of the spans of the calls fn makes with the ctx it is
 	// given. Default: each target's RegionalAccountOptions.TracerProvider;
-	// no span when neither is set.
+	// no span when neither is set (OpenTelemetry's no-op provider counts
+	// as unset).
 	TracerProvider trace.TracerProvider
 }
 
@@ -83,8 +84,8 @@ func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.
 		targets := s.Targets()
 		run := &fanOut[T]{targets: targets, fn: fn, opts: opts, results: make([]Result[T], len(targets)),
 			finished: make(chan int, len(targets))}
-		if opts.TracerProvider != nil {
-			run.tracer = opts.TracerProvider.Tracer(instrumentationScope)
+		if _, tp := providers(nil, opts.TracerProvider); tp != nil {
+			run.tracer = tp.Tracer(instrumentationScope)
 		}
 		run.run(ctx, yield)
 	}

@@ -115,20 +115,35 @@ type targetTelemetry struct {
 	series sync.Map // seriesKey → *series
 }
 
-// newTargetTelemetry returns nil when opts has no provider.
+// providers returns mp and tp, each nil when it is nil or one of
+// OpenTelemetry's no-op providers: those see nothing, so nothing is
+// measured for them.
+func providers(mp metric.MeterProvider, tp trace.TracerProvider) (metric.MeterProvider, trace.TracerProvider) {
+	if otelsmithy.IsNoopMeterProvider(mp) {
+		mp = nil
+	}
+	if otelsmithy.IsNoopTracerProvider(tp) {
+		tp = nil
+	}
+	return mp, tp
+}
+
+// newTargetTelemetry returns nil when opts has no provider (or only no-op
+// ones).
 func newTargetTelemetry(opts RegionalAccountOptions, region string) *targetTelemetry {
-	if opts.MeterProvider == nil && opts.TracerProvider == nil {
+	mp, tp := providers(opts.MeterProvider, opts.TracerProvider)
+	if mp == nil && tp == nil {
 		return nil
 	}
-	t := &targetTelemetry{region: region, sdk: otelsmithy.ServiceOption(opts.MeterProvider, opts.TracerProvider)}
-	if opts.MeterProvider != nil {
+	t := &targetTelemetry{region: region, sdk: otelsmithy.ServiceOption(mp, tp)}
+	if mp != nil {
 		var err error
-		if t.inst, err = newClientInstruments(opts.MeterProvider); err != nil {
+		if t.inst, err = newClientInstruments(mp); err != nil {
 			opts.Logger.Debug("awsaccount: telemetry instruments", "err", err)
 		}
 	}
-	if opts.TracerProvider != nil {
-		t.tracer = opts.TracerProvider.Tracer(instrumentationScope)
+	if tp != nil {
+		t.tracer = tp.Tracer(instrumentationScope)
 	}
 	return t
 }
@@ -144,7 +159,7 @@ type seriesKey struct {
 type series struct {
 	add    []metric.AddOption
 	record []metric.RecordOption
-	attrs  []attribute.KeyValue // for spans
+	span   []trace.SpanStartOption
 }
 
 // seriesOf returns the series of the call in ctx on r, with code.
@@ -164,7 +179,8 @@ func (t *targetTelemetry) seriesOf(ctx context.Context, r *RegionalAccount, code
 		attrs = append(attrs, attribute.String(attrErrorCode, code))
 	}
 	opt := metric.WithAttributeSet(attribute.NewSet(attrs...))
-	s, _ := t.series.LoadOrStore(k, &series{add: []metric.AddOption{opt}, record: []metric.RecordOption{opt}, attrs: attrs})
+	s, _ := t.series.LoadOrStore(k, &series{add: []metric.AddOption{opt}, record: []metric.RecordOption{opt},
+		span: []trace.SpanStartOption{trace.WithAttributes(attrs...)}})
 	return s.(*series)
 }
 
@@ -182,16 +198,16 @@ func (r *RegionalAccount) admitObserved(ctx context.Context, in middleware.Final
 	if st, ok := ctx.Value(callStateKey{}).(*callState); ok && st.attempts.Add(1) > 1 && t.inst != nil {
 		t.inst.retries.Add(ctx, 1, s.add...)
 	}
-	if err := t.observeWait(ctx, s, r.wait); err != nil {
+	admitted, err := t.observeWait(ctx, s, r.wait)
+	if err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 	}
 	if t.inst == nil {
 		return r.attempt(ctx, in, next)
 	}
 	t.inst.attempts.Add(ctx, 1, s.add...)
-	start := time.Now()
 	out, md, err := next.HandleFinalize(ctx, in)
-	t.inst.attemptDuration.Record(ctx, time.Since(start).Seconds(), s.record...)
+	t.inst.attemptDuration.Record(ctx, time.Since(admitted).Seconds(), s.record...)
 	if err != nil {
 		if isThrottle.IsErrorThrottle(err) == aws.TrueTernary {
 			t.inst.throttles.Add(ctx, 1, t.seriesOf(ctx, r, metricCode(err)).add...)
@@ -203,16 +219,17 @@ func (r *RegionalAccount) admitObserved(ctx context.Context, in middleware.Final
 
 // observeWait runs wait under a "ratelimit.wait" span, a child of the
 // attempt's (the SDK's Attempt span when the SDK traces), and records its
-// duration and outcome.
-func (t *targetTelemetry) observeWait(ctx context.Context, s *series, wait func(context.Context) error) error {
+// duration and outcome. It returns when the wait ended.
+func (t *targetTelemetry) observeWait(ctx context.Context, s *series, wait func(context.Context) error) (time.Time, error) {
 	var span trace.Span
 	if t.tracer != nil {
-		_, span = t.tracer.Start(otelsmithy.ParentContext(ctx), spanWait, trace.WithAttributes(s.attrs...))
+		_, span = t.tracer.Start(otelsmithy.ParentContext(ctx), spanWait, s.span...)
 	}
 	start := time.Now()
 	err := wait(ctx)
+	end := time.Now()
 	if t.inst != nil {
-		t.inst.waitDuration.Record(ctx, time.Since(start).Seconds(), s.record...)
+		t.inst.waitDuration.Record(ctx, end.Sub(start).Seconds(), s.record...)
 		switch {
 		case err == nil:
 			t.inst.admissions.Add(ctx, 1, s.add...)
@@ -224,9 +241,9 @@ func (t *targetTelemetry) observeWait(ctx context.Context, s *series, wait func(
 		if err != nil {
 			span.SetStatus(codes.Error, err.Error())
 		}
-		span.End()
+		span.End(trace.WithTimestamp(end))
 	}
-	return err
+	return end, err
 }
 
 // observeCall records the duration and the outcome of one API call.
@@ -318,15 +335,17 @@ type sessionTelemetry struct {
 	sdk     func(string, any) // for aws.Config.ServiceOptions
 }
 
-// newSessionTelemetry returns nil when opts has no provider.
+// newSessionTelemetry returns nil when opts has no provider (or only
+// no-op ones).
 func newSessionTelemetry(opts SessionOptions) *sessionTelemetry {
-	if opts.MeterProvider == nil && opts.TracerProvider == nil {
+	mp, tp := providers(opts.MeterProvider, opts.TracerProvider)
+	if mp == nil && tp == nil {
 		return nil
 	}
-	t := &sessionTelemetry{sdk: otelsmithy.ServiceOption(opts.MeterProvider, opts.TracerProvider)}
-	if opts.MeterProvider != nil {
+	t := &sessionTelemetry{sdk: otelsmithy.ServiceOption(mp, tp)}
+	if mp != nil {
 		var err error
-		t.assumes, err = opts.MeterProvider.Meter(instrumentationScope).Int64Counter(metricRoleAssumes, metric.WithUnit("{call}"),
+		t.assumes, err = mp.Meter(instrumentationScope).Int64Counter(metricRoleAssumes, metric.WithUnit("{call}"),
 			metric.WithDescription("Credentials retrieved by assuming a role (STS AssumeRole or AssumeRoleWithWebIdentity), the first time and each refresh."))
 		if err != nil {
 			opts.Logger.Debug("awsaccount: telemetry instruments", "err", err)

@@ -17,11 +17,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/awstest"
@@ -467,5 +469,13 @@ func TestNoTelemetryByDefault(t *testing.T) {
 	}
 	if n := len(ot.spans.GetSpans()); n != 0 {
 		t.Errorf("%d spans from a target without telemetry", n)
+	}
+	// OpenTelemetry's no-op providers count as unset: nothing is measured
+	// for them, the SDK included.
+	noop := newTarget(t, newTestSession(t), ratelimit.Limit{}, "us-east-1", func(o *awsaccount.RegionalAccountOptions) {
+		o.MeterProvider, o.TracerProvider = metricnoop.NewMeterProvider(), tracenoop.NewTracerProvider()
+	})
+	if n := len(noop.Config().ServiceOptions); n != 0 {
+		t.Errorf("%d ServiceOptions with no-op providers, want 0", n)
 	}
 }

@@ -12,11 +12,21 @@ import (
 // MeterProvider returns mp as a smithy MeterProvider; nil and
 // OpenTelemetry's no-op provider become smithy's no-op provider.
 func MeterProvider(mp metric.MeterProvider) smithymetrics.MeterProvider {
-	switch mp.(type) {
-	case nil, metricnoop.MeterProvider, *metricnoop.MeterProvider:
+	if IsNoopMeterProvider(mp) {
 		return smithymetrics.NopMeterProvider{}
 	}
 	return &meterProvider{otel: mp}
+}
+
+// IsNoopMeterProvider reports whether mp is nil or OpenTelemetry's no-op
+// provider: whether nothing it is given is ever seen, so that a caller
+// may skip measuring.
+func IsNoopMeterProvider(mp metric.MeterProvider) bool {
+	switch mp.(type) {
+	case nil, metricnoop.MeterProvider, *metricnoop.MeterProvider:
+		return true
+	}
+	return false
 }
 
 type meterProvider struct{ otel metric.MeterProvider }

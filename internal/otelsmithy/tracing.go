@@ -12,11 +12,20 @@ import (
 // TracerProvider returns tp as a smithy TracerProvider; nil and
 // OpenTelemetry's no-op provider become smithy's no-op provider.
 func TracerProvider(tp trace.TracerProvider) smithytracing.TracerProvider {
-	switch tp.(type) {
-	case nil, tracenoop.TracerProvider, *tracenoop.TracerProvider:
+	if IsNoopTracerProvider(tp) {
 		return smithytracing.NopTracerProvider{}
 	}
 	return &tracerProvider{otel: tp}
+}
+
+// IsNoopTracerProvider reports whether tp is nil or OpenTelemetry's no-op
+// provider, as IsNoopMeterProvider does for meters.
+func IsNoopTracerProvider(tp trace.TracerProvider) bool {
+	switch tp.(type) {
+	case nil, tracenoop.TracerProvider, *tracenoop.TracerProvider:
+		return true
+	}
+	return false
 }
 
 type tracerProvider struct{ otel trace.TracerProvider }
