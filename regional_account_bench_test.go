@@ -23,7 +23,8 @@ import (
 // measurable ("regional-account/noop-otel" within noise of
 // "regional-account"); the SDK's providers ("sdk-otel", a ManualReader and
 // a tracer without exporter, the SDK's own spans and metrics included)
-// show what full telemetry costs.
+// show what full telemetry costs, "sdk-meter" what metrics alone (the run
+// report's case) cost.
 func BenchmarkClientOverhead(b *testing.B) {
 	ctx := context.Background()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeCallerIdentity(w) }))
@@ -45,8 +46,11 @@ func BenchmarkClientOverhead(b *testing.B) {
 		"regional-account/sdk-otel": awsaccount.Client(newTarget(b, s, limited, "us-east-1", func(o *awsaccount.RegionalAccountOptions) {
 			o.MeterProvider, o.TracerProvider = ot.mp, sdktrace.NewTracerProvider()
 		}), sts.NewFromConfig),
+		"regional-account/sdk-meter": awsaccount.Client(newTarget(b, s, limited, "us-east-1", func(o *awsaccount.RegionalAccountOptions) {
+			o.MeterProvider = ot.mp
+		}), sts.NewFromConfig),
 	}
-	for _, name := range []string{"raw-sdk", "regional-account", "regional-account/noop-otel", "regional-account/sdk-otel"} {
+	for _, name := range []string{"raw-sdk", "regional-account", "regional-account/noop-otel", "regional-account/sdk-meter", "regional-account/sdk-otel"} {
 		c := clients[name]
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
