@@ -36,7 +36,9 @@ func (a *Account) AccountID(ctx context.Context) (string, error) {
 }
 
 // Aliases returns the account's aliases (IAM ListAccountAliases, all pages),
-// cached per account id. The slice is the caller's to keep.
+// cached per account id once it has some. An account without aliases is
+// asked again at the next call (concurrent calls share one request), so an
+// alias created meanwhile shows. The slice is the caller's to keep.
 func (a *Account) Aliases(ctx context.Context) ([]string, error) {
 	id, err := a.AccountID(ctx)
 	if err != nil {
@@ -62,7 +64,7 @@ func (a *Account) Aliases(ctx context.Context) ([]string, error) {
 			out = append(out, page.AccountAliases...)
 		}
 		if out == nil {
-			out = []string{}
+			return []string{}, nil
 		}
 		a.mu.Lock()
 		a.aliases[id] = out
@@ -92,16 +94,12 @@ func (a *Account) Alias(ctx context.Context) (string, error) {
 	return a.AccountID(ctx)
 }
 
-// ForgetAliases drops the cached aliases, so the next Aliases call asks IAM
-// again (for example after creating an alias).
-func (a *Account) ForgetAliases() {
-	a.mu.Lock()
-	clear(a.aliases)
-	a.mu.Unlock()
-}
-
 // String describes the account by its session, without secrets.
 func (a *Account) String() string { return "Account{" + a.session.String() + "}" }
+
+// GoString is String: %#v must neither print secrets nor read fields that
+// other goroutines write.
+func (a *Account) GoString() string { return a.String() }
 
 // knownID returns the account id if it is known without a network call:
 // from the identity memo, else from the ARN of the assumed role. It takes

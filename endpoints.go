@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/awsaccount/awsaccount/internal/names"
+	"github.com/awsaccount/awsaccount/internal/redact"
 )
 
 // ServiceEndpoints maps a service to a custom (for example VPC) endpoint: the
@@ -67,28 +68,16 @@ func (s ServiceEndpoints) describe() string {
 	for _, k := range sortedKeys(s) {
 		e := s[k]
 		if e.Regions == nil {
-			parts = append(parts, k+":"+redactURL(e.URL))
+			parts = append(parts, k+":"+redact.URL(e.URL))
 			continue
 		}
 		var rs []string
 		for _, r := range sortedKeys(e.Regions) {
-			rs = append(rs, r+"="+redactURL(e.Regions[r]))
+			rs = append(rs, r+"="+redact.URL(e.Regions[r]))
 		}
 		parts = append(parts, k+":{"+strings.Join(rs, " ")+"}")
 	}
 	return "{" + strings.Join(parts, " ") + "}"
-}
-
-// redactURL drops a password a URL may carry.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
 
 func (s ServiceEndpoints) validate(path string) error {
@@ -115,7 +104,7 @@ func (s ServiceEndpoints) validate(path string) error {
 func checkEndpointURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http(s) URL", redactURL(raw))
+		return fmt.Errorf("%q is not an http(s) URL", redact.URL(raw))
 	}
 	return nil
 }

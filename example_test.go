@@ -102,8 +102,7 @@ func Example_account() {
 		fmt.Println(err)
 		return
 	}
-	account.ForgetAliases()
-	aliases, _ := account.Aliases(ctx)
+	aliases, _ := account.Aliases(ctx) // none were cached: IAM is asked again
 	alias, _ = account.Alias(ctx)
 	fmt.Println("aliases:", aliases, "alias:", alias)
 	// Output:
@@ -159,7 +158,7 @@ func Example_regionalAccounts() {
 	account := awsaccount.AccountSpec{SessionParameters: awsaccount.SessionParameters{
 		AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 	}}
-	rl := awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 1, Interval: time.Second}}
+	rl := ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 1, Interval: time.Second}}
 	filter1 := regions.Filter{Partitions: map[string]regions.PartitionFilter{
 		"aws": {Regions: regions.RegionFilter{Include: []string{"us-east-1"}}},
 	}}

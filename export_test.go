@@ -1,5 +1,7 @@
 package awsaccount
 
+import "github.com/awsaccount/awsaccount/ratelimit"
+
 // KeyForTest exposes the Registry's canonical key of a spec to the tests.
 func (r *Registry) KeyForTest(kind string, spec any) (string, error) { return r.key(kind, spec) }
 
@@ -14,3 +16,7 @@ const (
 
 // Depth is the number of assumed roles on the stack (0 at the base).
 func (s *Session) Depth() int { return s.top.Load().depth }
+
+// APILimit returns the narrower limiter of a target for a service or
+// operation key.
+func (r *RegionalAccount) APILimit(key string) (*ratelimit.Limiter, bool) { return r.apiLimit(key) }

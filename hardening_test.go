@@ -108,7 +108,7 @@ func TestFleetEntersAccountsLazilyOnce(t *testing.T) {
 			Account: awsaccount.AccountSpec{SessionParameters: testKeys, AssumeRole: &awsaccount.AssumeRoleParameters{
 				RoleArn: fmt.Sprintf("arn:aws:iam::%012d:role/fleet", 100000000000+i)}},
 			Filter:    include("aws", "us-east-1", "eu-west-1", "ap-southeast-2"),
-			RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 10, Interval: time.Second, Block: true}},
+			RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 10, Interval: time.Second, Block: true}},
 		}
 	}
 	set, err := reg.RegionalAccountSet(ctx, specs...)

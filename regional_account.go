@@ -151,9 +151,9 @@ func (r *RegionalAccount) Account() *Account { return r.account }
 // SetMaxCount, SetInterval and SetBlock.
 func (r *RegionalAccount) RateLimit() *ratelimit.Limiter { return r.limiter }
 
-// APILimit returns the narrower limiter for a service or operation key as
+// apiLimit returns the narrower limiter for a service or operation key as
 // given in RegionalAccountOptions.APILimits.
-func (r *RegionalAccount) APILimit(key string) (*ratelimit.Limiter, bool) {
+func (r *RegionalAccount) apiLimit(key string) (*ratelimit.Limiter, bool) {
 	l, ok := r.opts.APILimits[apiKey(key)]
 	return l, ok
 }
@@ -202,6 +202,10 @@ func Client[C any, O any](r *RegionalAccount, newClient func(aws.Config, ...func
 	r.clients.Store(key, &clientEntry{layer: top, client: c})
 	return c
 }
+
+// GoString is String: %#v must neither print secrets nor read fields that
+// other goroutines write.
+func (r *RegionalAccount) GoString() string { return r.String() }
 
 // String names the target without secrets.
 func (r *RegionalAccount) String() string {

@@ -118,9 +118,6 @@ func (spec RegionalAccountsSpec) validate() error {
 // Account is the account of every target in the container.
 func (c *RegionalAccounts) Account() *Account { return c.account }
 
-// Spec returns the spec the container was built from (its filter as built).
-func (c *RegionalAccounts) Spec() RegionalAccountsSpec { return *c.spec }
-
 // Filter returns a copy of the current filter.
 func (c *RegionalAccounts) Filter() regions.Filter {
 	c.mu.Lock()

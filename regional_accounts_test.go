@@ -38,7 +38,7 @@ func include(partition string, names ...string) regions.Filter {
 func TestRegionalAccountsSeedNarrative(t *testing.T) {
 	ctx := context.Background()
 	reg := testRegistry(emulatorURL)
-	rl := awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 1, Interval: time.Second}}
+	rl := ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 1, Interval: time.Second}}
 	account := awsaccount.AccountSpec{SessionParameters: testKeys}
 
 	filter1 := include("aws", "us-east-1")
@@ -143,7 +143,7 @@ func TestRegionalAccountsBadSpecs(t *testing.T) {
 	}{
 		"unknown partition": {awsaccount.RegionalAccountsSpec{Account: account, Filter: include("aws-moon")}, "aws-moon"},
 		"unknown region":    {awsaccount.RegionalAccountsSpec{Account: account, Filter: include("aws", "us-eest-1")}, "us-eest-1"},
-		"negative limit":    {awsaccount.RegionalAccountsSpec{Account: account, RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: -1}}}, "RateLimit"},
+		"negative limit":    {awsaccount.RegionalAccountsSpec{Account: account, RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: -1}}}, "RateLimit"},
 		"bad role":          {awsaccount.RegionalAccountsSpec{Account: awsaccount.AccountSpec{SessionParameters: testKeys, AssumeRole: &awsaccount.AssumeRoleParameters{RoleArn: "nope"}}}, "Account.AssumeRole.RoleArn"},
 		"bad region source": {awsaccount.RegionalAccountsSpec{Account: account, RegionSource: "dns"}, "RegionSource"},
 	}
@@ -216,7 +216,7 @@ func TestRegistryIdentity(t *testing.T) {
 	proxy := countingProxy(t, &calls)
 	reg := testRegistry(proxy)
 	spec := awsaccount.RegionalAccountSpec{
-		RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 1, Interval: time.Second}},
+		RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 1, Interval: time.Second}},
 		Account: awsaccount.AccountSpec{SessionParameters: testKeys, AssumeRole: &awsaccount.AssumeRoleParameters{
 			RoleArn: "arn:aws:iam::111122223333:role/x", Tags: map[string]string{"a": "1", "b": "2", "c": "3"},
 		}},
@@ -340,7 +340,7 @@ func fanOutSpecs() []awsaccount.RegionalAccountsSpec {
 			acct.AssumeRole = &awsaccount.AssumeRoleParameters{RoleArn: role}
 		}
 		specs = append(specs, awsaccount.RegionalAccountsSpec{Account: acct, Filter: three,
-			RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 10, Interval: time.Second, Block: true}}})
+			RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 10, Interval: time.Second, Block: true}}})
 	}
 	return specs
 }
@@ -398,7 +398,7 @@ func BenchmarkScale(b *testing.B) {
 			p.AccessKeyID = fmt.Sprintf("AKIA%016d", i)
 			c, err := reg.RegionalAccounts(context.Background(), awsaccount.RegionalAccountsSpec{
 				Account:   awsaccount.AccountSpec{SessionParameters: p},
-				RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 20, Interval: time.Second, Block: true}},
+				RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 20, Interval: time.Second, Block: true}},
 			})
 			if err != nil {
 				b.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/awsaccount/awsaccount/internal/redact"
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
@@ -26,9 +27,9 @@ type RegistryOptions struct {
 	RegionalAccountOptions []func(*RegionalAccountOptions)
 	// LimiterOptions apply to every rate limiter it builds.
 	LimiterOptions []func(*ratelimit.Options)
-	// Backends build shared stores for RateLimitSpec.Backend, by name
+	// Backends build shared stores for ratelimit.Spec.Backend, by name
 	// ("redis"); see package ratelimit/redislimit.
-	Backends map[string]BackendFactory
+	Backends map[string]ratelimit.BackendFactory
 	// Logger for the registry's own records. Default: discard.
 	Logger *slog.Logger
 	// RegionTTL is how long a RegionalAccounts with RegionSource
@@ -44,10 +45,6 @@ type RegistryOptions struct {
 	MeterProvider  metric.MeterProvider
 	TracerProvider trace.TracerProvider
 }
-
-// BackendFactory builds the store of one limit. key names what the limit
-// covers: "<account id>:<region>[:<service>[:<operation>]]".
-type BackendFactory func(ctx context.Context, spec BackendSpec, key string) (ratelimit.Store, error)
 
 // Registry is the seed's set of caching singleton factories: asked twice for
 // the same spec, it returns the same object. Identity is decided by a
@@ -283,7 +280,7 @@ func accountLabel(a *Account) string {
 // (":<region>[:<service>[:<operation>]]"); its store is opened at the first
 // admission, which may have to ask for the id: building a target makes no
 // network call.
-func (r *Registry) limiter(spec RateLimitSpec, a *Account, keySuffix string) (*ratelimit.Limiter, error) {
+func (r *Registry) limiter(spec ratelimit.Spec, a *Account, keySuffix string) (*ratelimit.Limiter, error) {
 	opts := append([]func(*ratelimit.Options){}, r.opts.LimiterOptions...)
 	if spec.Backend != nil {
 		name, bs := "", *spec.Backend
@@ -311,7 +308,7 @@ func (r *Registry) limiter(spec RateLimitSpec, a *Account, keySuffix string) (*r
 	return ratelimit.New(spec.Limit, opts...), nil
 }
 
-func validateLimits(l RateLimitSpec, api map[string]RateLimitSpec) error {
+func validateLimits(l ratelimit.Spec, api map[string]ratelimit.Spec) error {
 	if err := l.Limit.Validate(); err != nil {
 		return prefixed("RateLimit", err)
 	}
@@ -363,7 +360,7 @@ func hashSecrets(v any, key string, hash func(string) string) any {
 			t[k] = hashSecrets(e, k, hash)
 		}
 		if u, ok := t["url"].(string); ok && key == "redis" {
-			t["url"] = redactURL(u) + "#" + hash(u)
+			t["url"] = redact.URL(u) + "#" + hash(u)
 		}
 	case []any:
 		for i, e := range t {
@@ -429,21 +426,21 @@ func canonical(spec any, hash func(string) string) any {
 		}
 		s.AssumeRoles = roles
 		return s
-	case RateLimitSpec:
+	case ratelimit.Spec:
 		if s.Backend != nil && s.Backend.Redis != nil {
 			redis := *s.Backend.Redis
-			redis.URL = redactURL(redis.URL) + "#" + hash(redis.URL)
-			s.Backend = &BackendSpec{Redis: &redis}
+			redis.URL = redact.URL(redis.URL) + "#" + hash(redis.URL)
+			s.Backend = &ratelimit.BackendSpec{Redis: &redis}
 		}
 		return s
 	case RegionalAccountSpec:
 		s.Account = canonical(s.Account, hash).(AccountSpec)
-		s.RateLimit = canonical(s.RateLimit, hash).(RateLimitSpec)
+		s.RateLimit = canonical(s.RateLimit, hash).(ratelimit.Spec)
 		s.APILimits = canonicalLimits(s.APILimits, hash)
 		return s
 	case RegionalAccountsSpec:
 		s.Account = canonical(s.Account, hash).(AccountSpec)
-		s.RateLimit = canonical(s.RateLimit, hash).(RateLimitSpec)
+		s.RateLimit = canonical(s.RateLimit, hash).(ratelimit.Spec)
 		s.APILimits = canonicalLimits(s.APILimits, hash)
 		s.RateLimitRegionSpec = canonicalLimits(s.RateLimitRegionSpec, hash)
 		return s
@@ -451,13 +448,13 @@ func canonical(spec any, hash func(string) string) any {
 	return nil // not one of ours
 }
 
-func canonicalLimits(m map[string]RateLimitSpec, hash func(string) string) map[string]RateLimitSpec {
+func canonicalLimits(m map[string]ratelimit.Spec, hash func(string) string) map[string]ratelimit.Spec {
 	if m == nil {
 		return nil
 	}
-	out := make(map[string]RateLimitSpec, len(m))
+	out := make(map[string]ratelimit.Spec, len(m))
 	for k, v := range m {
-		out[k] = canonical(v, hash).(RateLimitSpec)
+		out[k] = canonical(v, hash).(ratelimit.Spec)
 	}
 	return out
 }

@@ -609,6 +609,10 @@ func (s *Session) String() string {
 	return fmt.Sprintf("Session{%s roles=[%s]}", *s.params, strings.Join(roles, " "))
 }
 
+// GoString is String: %#v must neither print secrets nor read fields that
+// other goroutines write.
+func (s *Session) GoString() string { return s.String() }
+
 // source names what the session's top layer is entered with, for errors
 // about an account whose id is not known: never a secret.
 func (s *Session) source() string {

@@ -44,54 +44,28 @@ func (s AccountSpec) validate() error {
 	return nil
 }
 
-// RateLimitSpec is a RateLimit block: the limit's knobs (max_count,
-// interval, block) and, optionally, where its state lives.
-type RateLimitSpec struct {
-	ratelimit.Limit `yaml:",inline" json:",inline"`
-	// Backend shares the limit with other processes (see BackendSpec). Nil
-	// keeps the state in this process.
-	Backend *BackendSpec `yaml:"backend,omitempty" json:"backend,omitempty"`
-}
-
-// BackendSpec selects a shared store for rate-limit state.
-type BackendSpec struct {
-	Redis *RedisBackendSpec `yaml:"redis,omitempty" json:"redis,omitempty"`
-}
-
-// RedisBackendSpec shares limits through Redis (package ratelimit/redislimit).
-type RedisBackendSpec struct {
-	// URL is a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0. A
-	// password in it is never printed.
-	URL string `yaml:"url" json:"url"`
-	// Prefix of every key; default "awsaccount".
-	Prefix string `yaml:"prefix,omitempty" json:"prefix,omitempty"`
-	// OnBackendError is "local" (default: fall back to the in-process limit
-	// while Redis is unreachable) or "fail" (the request fails).
-	OnBackendError string `yaml:"on_backend_error,omitempty" json:"on_backend_error,omitempty"`
-}
-
 // RegionalAccountSpec describes one target: the arguments of the seed's
 // regional_account_factory.
 type RegionalAccountSpec struct {
-	RateLimit RateLimitSpec `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
-	Account   AccountSpec   `yaml:"Account" json:"Account"`
-	Region    string        `yaml:"region_name" json:"region_name"`
+	RateLimit ratelimit.Spec `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
+	Account   AccountSpec    `yaml:"Account" json:"Account"`
+	Region    string         `yaml:"region_name" json:"region_name"`
 	// APILimits are narrower limits per service ("ec2") or operation
 	// ("ec2:DescribeInstances"); see RegionalAccountOptions.APILimits.
-	APILimits map[string]RateLimitSpec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
+	APILimits map[string]ratelimit.Spec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
 }
 
 // RegionalAccountsSpec describes a RegionalAccounts container: the
 // RegionalAccounts block of a config file.
 type RegionalAccountsSpec struct {
-	RateLimit RateLimitSpec  `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
+	RateLimit ratelimit.Spec `yaml:"RateLimit,omitempty" json:"RateLimit,omitempty"`
 	Account   AccountSpec    `yaml:"Account" json:"Account"`
 	Filter    regions.Filter `yaml:"Filter,omitempty" json:"Filter,omitempty"`
 	// RateLimitRegionSpec gives some regions a limit of their own instead
 	// of RateLimit.
-	RateLimitRegionSpec map[string]RateLimitSpec `yaml:"RateLimitRegionSpec,omitempty" json:"RateLimitRegionSpec,omitempty"`
+	RateLimitRegionSpec map[string]ratelimit.Spec `yaml:"RateLimitRegionSpec,omitempty" json:"RateLimitRegionSpec,omitempty"`
 	// APILimits apply to every target of the container.
-	APILimits map[string]RateLimitSpec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
+	APILimits map[string]ratelimit.Spec `yaml:"APILimits,omitempty" json:"APILimits,omitempty"`
 	// Service whose regions the filter selects from; default "ec2".
 	Service string `yaml:"service_name,omitempty" json:"service_name,omitempty"`
 	// RegionSource is "static" (the default: regions from the tables

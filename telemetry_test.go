@@ -308,7 +308,7 @@ func TestRegistryFleetTelemetry(t *testing.T) {
 			Account: awsaccount.AccountSpec{SessionParameters: testKeys, AssumeRole: &awsaccount.AssumeRoleParameters{
 				RoleArn: fmt.Sprintf("arn:aws:iam::%012d:role/fleet", 200000000000+i)}},
 			Filter:    include("aws", "us-east-1", "eu-west-1"),
-			RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 10, Interval: time.Second, Block: true}},
+			RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 10, Interval: time.Second, Block: true}},
 		}
 	}
 	set, err := reg.RegionalAccountSet(ctx, specs...)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
+	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
 func read(t *testing.T, text string, data map[string]any) *configfile.File {
@@ -31,6 +32,7 @@ over: &over
   interval: 3
 RateLimit: &first
   max_count: 5
+  interval: 4
 RateLimit: &second
   <<: [*over, *base]
   max_count: 7
@@ -42,16 +44,16 @@ uses:
 	f := read(t, text, nil)
 	tests := map[string]struct {
 		path string
-		want awsaccount.RateLimitSpec
+		want ratelimit.Spec
 	}{
 		"the last repeated key wins":                         {"RateLimit", spec(7, 3*time.Second, false)},
-		"an anchor on an earlier repeated key stays usable":  {"uses.first", spec(5, 0, false)},
+		"an anchor on an earlier repeated key stays usable":  {"uses.first", spec(5, 4*time.Second, false)},
 		"merge: own keys win, then the first merged mapping": {"uses.second", spec(7, 3*time.Second, false)},
 		"merge of one alias in a flow mapping":               {"uses.last", spec(1, 2*time.Second, true)},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			var got awsaccount.RateLimitSpec
+			var got ratelimit.Spec
 			if err := f.Decode(tc.path, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -62,8 +64,27 @@ uses:
 	}
 }
 
-func spec(n int, interval time.Duration, block bool) awsaccount.RateLimitSpec {
-	var s awsaccount.RateLimitSpec
+// TestRateLimitBlocks: a RateLimit block that is present must limit or
+// say unlimited: true; a missing interval is reported at the block.
+func TestRateLimitBlocks(t *testing.T) {
+	f := read(t, "off:\n  unlimited: true\nforgot:\n  max_count: 10\n  block: true\n", nil)
+	var off ratelimit.Spec
+	if err := f.Decode("off", &off); err != nil || !off.Unlimited || !off.Limit.Unlimited() {
+		t.Errorf("Decode(off) = %+v, %v; want unlimited", off, err)
+	}
+	var forgot ratelimit.Spec
+	err := f.Decode("forgot", &forgot)
+	var ce *configfile.Error
+	if !errors.As(err, &ce) || !errors.Is(err, configfile.ErrInvalid) || ce.Path != "forgot.interval" || ce.Line != 4 {
+		t.Fatalf("Decode(forgot) = %v, want ErrInvalid at forgot.interval, line 4", err)
+	}
+	if !errors.Is(err, ratelimit.ErrInvalidLimit) {
+		t.Errorf("Decode(forgot) = %v, want it to match ratelimit.ErrInvalidLimit", err)
+	}
+}
+
+func spec(n int, interval time.Duration, block bool) ratelimit.Spec {
+	var s ratelimit.Spec
 	s.MaxCount, s.Interval, s.Block = n, interval, block
 	return s
 }
@@ -195,8 +216,8 @@ func TestEnvironmentData(t *testing.T) {
 func TestMultilineSubstitution(t *testing.T) {
 	f := read(t, "a: {{ A }}\nRateLimit:\n  max_count: x\n", map[string]any{"A": "|\n  one\n  two"})
 	var got struct {
-		A         string                   `yaml:"a"`
-		RateLimit awsaccount.RateLimitSpec `yaml:"RateLimit"`
+		A         string         `yaml:"a"`
+		RateLimit ratelimit.Spec `yaml:"RateLimit"`
 	}
 	err := f.Decode("", &got)
 	var ce *configfile.Error

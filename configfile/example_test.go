@@ -7,6 +7,7 @@ import (
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
+	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
 // The seed's configure.yaml shape, loaded in Go: anchors shared by two
@@ -71,13 +72,13 @@ YourApp:
 		return
 	}
 	for i, c := range set.Containers() {
-		l := c.Spec().RateLimit
+		l := c.Values()[0].RateLimit().Limit()
 		fmt.Printf("container %d: %v, %d per %v\n", i+1, c.Keys(), l.MaxCount, l.Interval)
 	}
 
 	// A mistake is reported with its key path and line.
 	var wrong struct {
-		RateLimit awsaccount.RateLimitSpec `yaml:"RateLimit"`
+		RateLimit ratelimit.Spec `yaml:"RateLimit"`
 	}
 	bad, _ := configfile.Read(strings.NewReader("RateLimit:\n  max_count: ten\n"), "bad.yaml")
 	fmt.Println(bad.Decode("", &wrong))

@@ -121,7 +121,7 @@ func TestSeedExample1(t *testing.T) {
 		if err != nil || id != roleAccount {
 			t.Errorf("container %d acts in %q, %v; want %s", i+1, id, err, roleAccount)
 		}
-		if l := c.Spec().RateLimit.Limit; l.MaxCount != 10 || l.Interval.Seconds() != 1 || !l.Block {
+		if l := c.Values()[0].RateLimit().Limit(); l.MaxCount != 10 || l.Interval.Seconds() != 1 || !l.Block {
 			t.Errorf("container %d limit %v", i+1, l)
 		}
 	}

@@ -22,7 +22,10 @@
 // there is no burst on top of the rate, and unlike a fixed window there is
 // no double burst at a window's edge. A blocked stream still uses the whole
 // budget: a request's turn is the earliest instant the rule allows.
-// MaxCount 0 or Interval 0 means unlimited (Wait returns nil at once).
+// MaxCount 0 or Interval 0 means unlimited (Wait returns nil at once). A
+// RateLimit block in a config file must say so, with unlimited: true: a
+// block whose max_count or interval is missing or zero is refused (see
+// Spec.Validate), so that a typo does not lift the limit.
 //
 // With block: true, Wait sleeps until the request's turn, in arrival order,
 // holding no lock; it returns ctx.Err() if the context ends first (giving
@@ -34,8 +37,12 @@
 //
 // SetMaxCount, SetInterval and SetBlock take effect for the next request
 // and for the requests already waiting, which get new turns under the new
-// limit (raising the limit releases them early; turning Block off refuses
-// them). Stats counts admissions, refusals and time spent waiting.
+// limit, in arrival order (raising the limit releases them early; turning
+// Block off refuses them). The setters never wait for the Store: they
+// publish the new limit and return, and a short-lived goroutine gives the
+// waiting requests back to the Store and books their new turns, holding no
+// lock while it does. Stats counts admissions, refusals and time spent
+// waiting.
 //
 // # State
 //
@@ -43,6 +50,12 @@
 // default, or one given with WithStore, so that several Limiters, in one
 // process or (with package ratelimit/redislimit) in many, share one limit.
 // The Store interface documents what a shared store must guarantee.
+//
+// A config file's RateLimit block decodes into a Spec: the Limit's keys
+// and, optionally, a backend block (BackendSpec) that puts the state in a
+// shared store. A BackendFactory, such as redislimit.Backend.Open, builds
+// that store; the root package's Registry calls the factory registered
+// under the backend's name.
 //
 // Time comes from a Clock (WithClock), the system clock by default; tests
 // drive a fake one.

@@ -11,7 +11,8 @@ import (
 // that says when to retry.
 var ErrExceeded = errors.New("ratelimit: limit exceeded")
 
-// ErrInvalidLimit is matched (errors.Is) by the errors of Limit.Validate.
+// ErrInvalidLimit is matched (errors.Is) by the errors of Limit.Validate and
+// Spec.Validate.
 var ErrInvalidLimit = errors.New("ratelimit: invalid limit")
 
 // ExceededError is a refusal: nothing was consumed, and the request could
@@ -42,11 +43,13 @@ func (e *ExceededError) Is(target error) bool { return target == ErrExceeded }
 // context.DeadlineExceeded.
 func (e *ExceededError) Unwrap() error { return e.Err }
 
-// LimitError names a field of Limit that is out of range by its config key.
-// Its message reads "max_count must be >= 0, got -1". It matches
-// ErrInvalidLimit.
+// LimitError names a field of a Limit or of a Spec that is out of range by
+// its config key. Its message reads "max_count must be >= 0, got -1". It
+// matches ErrInvalidLimit.
 type LimitError struct {
-	// Path is the field's config key: "max_count" or "interval".
+	// Path is the field's config key relative to the RateLimit block:
+	// "max_count", "interval", or a key of the backend block such as
+	// "backend.redis.url".
 	Path string
 	// Problem says what is wrong with it, e.g. "must be >= 0, got -1".
 	Problem string

@@ -60,3 +60,16 @@ func ExampleLimit_Validate() {
 	// 10 per 1s, block
 	// unlimited
 }
+
+// A RateLimit block that is present must limit, or say that it does not.
+func ExampleSpec_Validate() {
+	var typo ratelimit.Spec // max_count: 10, intervall: 1
+	typo.MaxCount = 10
+	fmt.Println(typo.Validate())
+	fmt.Println(ratelimit.Spec{Unlimited: true}.Validate())
+	fmt.Println(ratelimit.Spec{}.IsZero(), ratelimit.Spec{}.Limit) // an absent block
+	// Output:
+	// interval must be positive, got 0s (a block without a limit says unlimited: true)
+	// <nil>
+	// true unlimited
+}

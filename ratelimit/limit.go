@@ -11,7 +11,9 @@ import (
 // wait for its turn (true) or fail at once with ErrExceeded (false).
 //
 // A Limit with MaxCount <= 0 or Interval <= 0 is unlimited (see Unlimited);
-// negative values are rejected by Validate. Limit is a plain value: copy it
+// negative values are rejected by Validate. A config file's RateLimit block
+// is checked more strictly (Spec.Validate): it must limit, or say
+// unlimited: true. Limit is a plain value: copy it
 // freely. Decoding an interval from a config file (seconds or "500ms") is the
 // config reader's job; here Interval is a time.Duration.
 type Limit struct {

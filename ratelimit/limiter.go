@@ -17,7 +17,9 @@ import (
 // any goroutine; a change applies to the next admission and to the requests
 // already waiting: they are given new turns under the new limit, in their
 // order, or, if the limit became unlimited or fail-fast, they retry as new
-// requests would.
+// requests would. A setter never waits for the Store: it publishes the new
+// limit and returns, and a short-lived goroutine gives the waiting requests
+// back to the Store and books their new turns.
 //
 // The zero Limiter and a nil *Limiter admit everything. A zero Limiter whose
 // knobs are set behaves as one made by New with that limit. A Limiter must
@@ -25,7 +27,9 @@ import (
 // multiple goroutines.
 type Limiter struct {
 	limit atomic.Pointer[Limit] // nil: unlimited
-	epoch atomic.Pointer[epoch] // replaced by every change of the limit
+	// gen counts the changes of the limit. It is bumped under mu, after
+	// limit is stored.
+	gen   atomic.Uint64
 	stats counters
 
 	// store and clock are set before limit is first stored: read them only
@@ -35,33 +39,38 @@ type Limiter struct {
 
 	mu         sync.Mutex
 	head, tail *waiter // sleeping requests, in arrival order; requires mu
+	rebooking  bool    // a rebook goroutine runs; requires mu
 }
 
-// epoch is the period between two changes of the limit. Its channel is
-// closed when it ends, to wake every sleeping request.
-type epoch struct{ changed chan struct{} }
-
-func newEpoch() *epoch { return &epoch{changed: make(chan struct{})} }
-
-// waiter is a sleeping request. Fields below prev/next are guarded by
-// Limiter.mu.
+// waiter is a sleeping request. The fields above prev are set before it is
+// registered and never change; the others are guarded by Limiter.mu.
 type waiter struct {
-	prev, next  *waiter
-	res         Reservation
-	due         time.Time // local time of the start; the store's start is no later
+	// ctx is the request's: the store calls made on its behalf by rebook
+	// carry its values and end when it gives up.
+	ctx         context.Context
 	deadline    time.Time
 	hasDeadline bool
-	version     uint64 // bumped whenever res and due are replaced
-	state       waiterState
-	err         error // state failed
+	// wake receives when rebook has settled the waiter anew (booked it
+	// again, voided or failed it). Buffered: rebook never waits.
+	wake chan struct{}
+
+	prev, next *waiter
+	state      waiterState
+	res        Reservation // state booked
+	gen        uint64      // the Limiter.gen that res was booked under
+	due        time.Time   // local time of res's start; the store's start is no later
+	version    uint64      // bumped whenever res and due are replaced
+	err        error       // state failed
 }
 
 type waiterState uint8
 
 const (
-	waiting waiterState = iota // holds res, in the list
-	voided                     // res given back; retry as a new request
-	failed                     // res given back; return err
+	booked   waiterState = iota // holds res, in the list
+	unbooked                    // res given back to rebook, in the list: awaits a new turn
+	voided                      // out of the list: retry as a new request
+	failed                      // out of the list: return err
+	left                        // out of the list: the request gave up while unbooked
 )
 
 // New returns a Limiter that enforces l. By default the state is kept in a
@@ -75,7 +84,6 @@ func New(l Limit, optFns ...func(*Options)) *Limiter {
 		o.Store = NewMemoryStore(func(so *MemoryStoreOptions) { so.Clock = o.Clock })
 	}
 	lim := &Limiter{store: o.Store, clock: o.Clock}
-	lim.epoch.Store(newEpoch())
 	lim.limit.Store(&l)
 	return lim
 }
@@ -164,10 +172,10 @@ func (l *Limiter) tryNow(ctx context.Context, lim *Limit) error {
 func (l *Limiter) wait(ctx context.Context) error {
 	var start time.Time // when the request first went to sleep
 	for {
-		// Load the epoch before the limit: a change stores the limit
-		// first, so a request that sees the new epoch sees the new limit,
-		// and one that saw the old epoch finds out when it registers.
-		ep := l.epoch.Load()
+		// Load gen before the limit: a change stores the limit first, so a
+		// request that sees the new gen sees the new limit, and one that
+		// saw the old gen finds out when it registers.
+		gen := l.gen.Load()
 		lim := l.limit.Load()
 		if lim.Unlimited() {
 			return l.admitted(start)
@@ -194,10 +202,10 @@ func (l *Limiter) wait(ctx context.Context) error {
 		// Taken after Reserve returned, so due is no earlier than the
 		// store's start.
 		now := l.now()
-		due := now.Add(r.Delay)
-		w := &waiter{res: r, due: due, deadline: deadline, hasDeadline: hasDeadline}
+		w := &waiter{ctx: ctx, deadline: deadline, hasDeadline: hasDeadline, wake: make(chan struct{}, 1),
+			res: r, gen: gen, due: now.Add(r.Delay)}
 		l.mu.Lock()
-		if l.epoch.Load() != ep {
+		if l.gen.Load() != gen {
 			// The limit changed since this start was granted, too late
 			// for the change to see it: give it back and start over.
 			l.mu.Unlock()
@@ -209,7 +217,7 @@ func (l *Limiter) wait(ctx context.Context) error {
 		if start.IsZero() {
 			start = now
 		}
-		retry, err := l.sleep(ctx, w, due, ep.changed)
+		retry, err := l.sleep(ctx, w)
 		if retry {
 			continue
 		}
@@ -229,120 +237,66 @@ func (l *Limiter) admitted(sleptSince time.Time) error {
 	return nil
 }
 
-// sleep waits until w's start, following the changes of the limit. It
-// returns retry true if w's start was given back and the request must ask
+// sleep waits until the start w holds, following the new turns that rebook
+// gives it. It returns retry true if w was voided and the request must ask
 // again, and otherwise whether the request is admitted (nil) or not.
-// due is w's start when it went to sleep, and changed the channel of that
-// epoch.
-func (l *Limiter) sleep(ctx context.Context, w *waiter, due time.Time, changed <-chan struct{}) (retry bool, err error) {
-	var version uint64 // w's first
+func (l *Limiter) sleep(ctx context.Context, w *waiter) (retry bool, err error) {
 	for {
-		c, stop := l.newTimer(due.Sub(l.now()))
+		l.mu.Lock()
+		state, due, version := w.state, w.due, w.version
+		l.mu.Unlock()
+		switch state {
+		case voided:
+			return true, nil
+		case failed:
+			return false, w.err // set before state, under mu
+		}
+		// An unbooked waiter holds no start: it sleeps until rebook wakes it.
+		var fire <-chan time.Time
+		stop := func() bool { return false }
+		if state == booked {
+			fire, stop = l.newTimer(due.Sub(l.now()))
+		}
 		select {
-		case <-c:
-		case <-changed:
+		case <-fire:
+			l.mu.Lock()
+			if w.state == booked && w.version == version {
+				// The timer fired for the start w still holds: with the
+				// same clock as the store's, it is now at or after that
+				// start. A start booked before a change is still counted
+				// by the store, so it may be used until rebook takes it.
+				l.removeLocked(w)
+				l.mu.Unlock()
+				return false, nil
+			}
+			l.mu.Unlock()
+		case <-w.wake:
 			stop()
 		case <-ctx.Done():
 			stop()
-			l.mu.Lock()
-			r, queued := w.res, w.state == waiting
-			if queued {
-				l.removeLocked(w)
-			}
-			l.mu.Unlock()
-			if queued {
-				l.store.Cancel(context.WithoutCancel(ctx), r)
-			}
+			l.leave(ctx, w)
 			return false, ctx.Err()
 		}
-		l.mu.Lock()
-		switch {
-		case w.state == voided:
-			l.mu.Unlock()
-			return true, nil
-		case w.state == failed:
-			l.mu.Unlock()
-			return false, w.err
-		case w.version != version:
-			version, due, changed = w.version, w.due, l.epoch.Load().changed
-			l.mu.Unlock()
-			continue
-		}
-		// The timer fired for the start w still holds: with the same clock
-		// as the store's, it is now at or after that start.
-		l.removeLocked(w)
-		l.mu.Unlock()
-		return false, nil
 	}
 }
 
-// update changes the limit and gives the sleeping requests new turns.
-func (l *Limiter) update(f func(*Limit)) {
-	if l == nil {
-		return
-	}
+// leave takes w, whose request gave up, out of the sleeping requests, and
+// gives back the start it holds. If rebook holds w's turn, rebook gives back
+// whatever it books for w.
+func (l *Limiter) leave(ctx context.Context, w *waiter) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	old := l.limit.Load()
-	var nl Limit
-	if old != nil {
-		nl = *old
-	}
-	f(&nl)
-	if old != nil && nl == *old {
+	switch w.state {
+	case booked:
+		l.removeLocked(w)
+		r := w.res
+		l.mu.Unlock()
+		l.store.Cancel(context.WithoutCancel(ctx), r)
 		return
+	case unbooked:
+		l.removeLocked(w)
+		w.state = left
 	}
-	if l.store == nil { // a zero Limiter
-		l.store = NewMemoryStore(func(o *MemoryStoreOptions) { o.Clock = l.clock })
-	}
-	prev := l.epoch.Load()
-	l.limit.Store(&nl)
-	l.epoch.Store(newEpoch())
-	l.rescheduleLocked(nl)
-	if prev != nil {
-		close(prev.changed)
-	}
-}
-
-// rescheduleLocked gives back the starts of the sleeping requests and, if
-// nl still blocks, asks for new ones in arrival order. Requires mu held.
-func (l *Limiter) rescheduleLocked(nl Limit) {
-	if l.head == nil {
-		return
-	}
-	// Newest first, so that a store that can only give back its latest
-	// start takes back all of them.
-	for w := l.tail; w != nil; w = w.prev {
-		l.store.Cancel(context.Background(), w.res)
-	}
-	if nl.Unlimited() || !nl.Block {
-		for w := l.head; w != nil; w = l.head {
-			w.state = voided
-			l.removeLocked(w)
-		}
-		return
-	}
-	for w := l.head; w != nil; {
-		next := w.next
-		maxWait := time.Duration(-1) // no bound
-		if w.hasDeadline {
-			maxWait = max(0, w.deadline.Sub(l.now()))
-		}
-		r, err := l.store.Reserve(context.Background(), nl, maxWait)
-		switch {
-		case err != nil:
-			w.state, w.err = failed, fmt.Errorf("ratelimit: reserve a start (%v): %w", nl, err)
-			l.removeLocked(w)
-		case !r.OK:
-			w.state, w.err = failed, &ExceededError{RetryAfter: r.Delay, Err: context.DeadlineExceeded}
-			l.stats.refused.Add(1)
-			l.removeLocked(w)
-		default:
-			w.res, w.due = r, l.now().Add(r.Delay)
-			w.version++
-		}
-		w = next
-	}
+	l.mu.Unlock()
 }
 
 // pushLocked appends w to the sleeping requests. Requires mu held.

@@ -39,17 +39,7 @@ func TestLimit(t *testing.T) {
 			if got := tc.l.IsZero(); got != tc.zero {
 				t.Errorf("IsZero() = %v, want %v", got, tc.zero)
 			}
-			err := tc.l.Validate()
-			if tc.err == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			var le *ratelimit.LimitError
-			if err == nil || err.Error() != tc.err || !errors.Is(err, ratelimit.ErrInvalidLimit) || !errors.As(err, &le) {
-				t.Fatalf("Validate() = %v, want %q matching ErrInvalidLimit", err, tc.err)
-			}
+			checkValidate(t, tc.l.Validate(), tc.err)
 		})
 	}
 }
@@ -190,6 +180,62 @@ func TestMemoryStoreCancel(t *testing.T) {
 	s2.Cancel(ctx, r1) // the latest two, newest first: both given back
 	if r, _ := s2.Reserve(ctx, one, -1); r.Delay != time.Second {
 		t.Fatalf("after cancelling the latest starts, next start in %v, want 1s", r.Delay)
+	}
+	// Giving back every waiting start, newest first, then asking under a
+	// higher limit: the turns come at once, as when a Limiter's limit is
+	// raised while requests wait.
+	s3 := ratelimit.NewMemoryStore(func(o *ratelimit.MemoryStoreOptions) { o.Clock = clock })
+	var waiting []ratelimit.Reservation
+	for range 4 {
+		r, _ := s3.Reserve(ctx, one, -1) // at 0, 1s, 2s, 3s
+		waiting = append(waiting, r)
+	}
+	for _, r := range slices.Backward(waiting[1:]) {
+		s3.Cancel(ctx, r)
+	}
+	ten := ratelimit.Limit{MaxCount: 10, Interval: time.Second}
+	for i := range 3 {
+		if r, _ := s3.Reserve(ctx, ten, -1); r.Delay != 0 {
+			t.Fatalf("after giving back the waiting starts, start %d under %v in %v, want 0", i, ten, r.Delay)
+		}
+	}
+}
+
+// TestMemoryStoreRecord: starts granted elsewhere count as the store's own;
+// one before the latest known start counts at that start.
+func TestMemoryStoreRecord(t *testing.T) {
+	ctx := context.Background()
+	clock := newFakeClock()
+	s := ratelimit.NewMemoryStore(func(o *ratelimit.MemoryStoreOptions) { o.Clock = clock })
+	two := ratelimit.Limit{MaxCount: 2, Interval: time.Second}
+	now := clock.Now()
+	if r := s.Record(now.Add(-300*time.Millisecond), two); !r.OK || r.Delay != 0 {
+		t.Fatalf("Record in the past = %+v", r)
+	}
+	future := s.Record(now.Add(500*time.Millisecond), two) // a waiting request's turn
+	if !future.OK || future.Delay != 500*time.Millisecond {
+		t.Fatalf("Record in the future = %+v", future)
+	}
+	// Two starts in the window: the next is one interval after the first.
+	if r, _ := s.Reserve(ctx, two, -1); r.Delay != 700*time.Millisecond {
+		t.Fatalf("Reserve after two recorded starts: delay %v, want 700ms", r.Delay)
+	}
+	// Before the latest start (at 700ms): counted there, not earlier.
+	if r := s.Record(now.Add(100*time.Millisecond), two); r.Delay != 700*time.Millisecond {
+		t.Fatalf("Record before the latest start: delay %v, want 700ms", r.Delay)
+	}
+	if r, _ := s.Reserve(ctx, two, -1); r.Delay != 1700*time.Millisecond {
+		t.Fatalf("Reserve: delay %v, want 1.7s (two starts at 700ms)", r.Delay)
+	}
+	if r := s.Record(now, ratelimit.Limit{}); !r.OK || r.ID != 0 {
+		t.Fatalf("Record unlimited = %+v, want OK and nothing recorded", r)
+	}
+	// A recorded start is given back like a granted one.
+	s2 := ratelimit.NewMemoryStore(func(o *ratelimit.MemoryStoreOptions) { o.Clock = clock })
+	r := s2.Record(now.Add(time.Hour), two)
+	s2.Cancel(ctx, r)
+	if r, _ := s2.Reserve(ctx, two, -1); r.Delay != 0 {
+		t.Fatalf("Reserve after the recorded start was given back: delay %v, want 0", r.Delay)
 	}
 }
 
@@ -632,5 +678,133 @@ func waitSleeping(t *testing.T, l *ratelimit.Limiter, n int) {
 			t.Fatalf("%d requests asleep, want %d", ratelimit.Sleeping(l), n)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// stallStore is a MemoryStore whose next call, once armed, stalls until
+// released: a Redis that stopped answering, for one caller.
+type stallStore struct {
+	*ratelimit.MemoryStore
+	mu      sync.Mutex
+	gate    chan struct{} // non-nil: the next call waits for it to close
+	entered chan struct{} // receives when a call stalls
+}
+
+func newStallStore() *stallStore {
+	return &stallStore{MemoryStore: ratelimit.NewMemoryStore(), entered: make(chan struct{}, 1)}
+}
+
+// stallNext makes the next call stall until release is called.
+func (s *stallStore) stallNext() (release func()) {
+	gate := make(chan struct{})
+	s.mu.Lock()
+	s.gate = gate
+	s.mu.Unlock()
+	return sync.OnceFunc(func() { close(gate) })
+}
+
+func (s *stallStore) stall() {
+	s.mu.Lock()
+	gate := s.gate
+	s.gate = nil
+	s.mu.Unlock()
+	if gate != nil {
+		s.entered <- struct{}{}
+		<-gate
+	}
+}
+
+func (s *stallStore) Reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Duration) (ratelimit.Reservation, error) {
+	s.stall()
+	return s.MemoryStore.Reserve(ctx, l, maxWait)
+}
+
+func (s *stallStore) Cancel(ctx context.Context, r ratelimit.Reservation) {
+	s.stall()
+	s.MemoryStore.Cancel(ctx, r)
+}
+
+// TestKnobChangeDoesNotWaitForStore: while the store stalls on a call made
+// to give the waiting requests new turns, the knob change has returned,
+// and nobody else waits for that call: a waiting request that gives up
+// returns, the limiter's lock is free, new requests are answered. Once the
+// store answers, the waiting requests are admitted under the new limit.
+func TestKnobChangeDoesNotWaitForStore(t *testing.T) {
+	store := newStallStore()
+	l := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: time.Hour, Block: true}, ratelimit.WithStore(store))
+	if err := l.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	const waiters = 4
+	errs := make([]chan error, waiters)
+	quit, giveUp := context.WithCancel(context.Background())
+	defer giveUp()
+	for i := range waiters {
+		errs[i] = make(chan error, 1)
+		ctx := context.Background()
+		if i == 1 {
+			ctx = quit
+		}
+		go func() { errs[i] <- l.Wait(ctx) }()
+		waitSleeping(t, l, i+1) // in arrival order
+	}
+
+	release := store.stallNext()
+	defer release()
+	within := func(what string, d time.Duration, f func()) {
+		t.Helper()
+		done := make(chan struct{})
+		go func() { f(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(d):
+			t.Fatalf("%s: blocked behind the stalled store call", what)
+		}
+	}
+	within("SetMaxCount", time.Second, func() {
+		begin := time.Now()
+		l.SetMaxCount(100)
+		if took := time.Since(begin); took > 10*time.Millisecond {
+			t.Errorf("SetMaxCount took %v while the store stalls, want < 10ms", took)
+		}
+	})
+	within("the rebook goroutine reaching the store", 5*time.Second, func() { <-store.entered })
+	within("another knob change", time.Second, func() { l.SetInterval(30 * time.Minute) })
+	within("the limiter's lock", time.Second, func() { ratelimit.Sleeping(l) })
+	within("a waiting request that gives up", time.Second, func() {
+		giveUp()
+		if err := <-errs[1]; !errors.Is(err, context.Canceled) {
+			t.Errorf("Wait after its context was cancelled = %v, want context.Canceled", err)
+		}
+	})
+	within("a new request with a deadline", time.Second, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+		defer cancel()
+		_ = l.Wait(ctx) // admitted or refused, but answered
+	})
+	for i := range waiters {
+		if i == 1 {
+			continue
+		}
+		select {
+		case err := <-errs[i]:
+			t.Fatalf("waiter %d returned %v before the store answered", i, err)
+		default:
+		}
+	}
+
+	release()
+	within("the waiting requests, under the new limit", 5*time.Second, func() {
+		for i := range waiters {
+			if i == 1 {
+				continue
+			}
+			if err := <-errs[i]; err != nil {
+				t.Errorf("waiter %d: %v", i, err)
+			}
+		}
+	})
+	if n := ratelimit.Sleeping(l); n != 0 {
+		t.Errorf("%d requests still registered as sleeping", n)
 	}
 }

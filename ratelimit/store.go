@@ -33,8 +33,10 @@ import (
 // Cancel may be called at most once per granted Reservation, and only when
 // the caller promises that the start will not happen; the store then may
 // forget that one start. It is best effort: a store that cannot safely give
-// the start back keeps it, and some budget is lost. Cancel must not block
-// for long: a Limiter calls it while changing its knobs.
+// the start back keeps it, and some budget is lost. Cancel should be
+// bounded: a Limiter calls it when a waiting request gives up, and, after a
+// change of its limit, before it books the waiting requests' new turns.
+// A Limiter never calls Reserve or Cancel holding a lock.
 type Store interface {
 	// Reserve grants the earliest start at or after now such that no window
 	// of l.Interval holds more than l.MaxCount starts. If that start is more
@@ -110,7 +112,7 @@ type MemoryStore struct {
 	// base. len(ring) is 0 or a power of two. Requires mu, like all below.
 	ring     []entry
 	head, n  int
-	frontSeq uint64 // ID of ring[head]; IDs are never reused
+	frontSeq uint64 // ID of ring[head]; an ID is reused only once all its starts were given back
 	sum      int64  // starts in ring
 	// The MaxCount-th most recent start is in ring[head+cut], if cutSum,
 	// the starts from there on, reaches m. recount asks to search again.
@@ -164,14 +166,8 @@ func (s *MemoryStore) Reserve(_ context.Context, l Limit, maxWait time.Duration)
 	m, iv := int64(l.MaxCount), int64(l.Interval)
 
 	s.mu.Lock()
+	s.forgetLeftLocked(now, iv)
 	mask := len(s.ring) - 1
-	// Starts the window has left behind decide nothing under this limit.
-	// Forget them, keeping the latest as the horizon in case the window
-	// grows. Later starts stay, even those older than the MaxCount-th most
-	// recent: a larger MaxCount or a Cancel may need them.
-	for s.n > 0 && s.ring[s.head].at <= now-iv {
-		s.forgetFrontLocked()
-	}
 	// Find the entry that holds the MaxCount-th most recent start. It only
 	// moves forward as starts are added, so the search goes on from where
 	// it stopped, unless MaxCount changed or a start was cancelled.
@@ -200,6 +196,51 @@ func (s *MemoryStore) Reserve(_ context.Context, l Limit, maxWait time.Duration)
 		s.mu.Unlock()
 		return Reservation{Delay: time.Duration(delay)}, nil
 	}
+	id := s.addLocked(t, m, iv)
+	if s.onReserve != nil {
+		s.onReserve(t)
+	}
+	s.mu.Unlock()
+	return Reservation{OK: true, Delay: time.Duration(delay), ID: id}, nil
+}
+
+// Record counts a start at t that another store granted under l, as if s
+// had granted it, so that the starts s grants later keep l with it too. It
+// is for a store that stands in for a shared one while that one cannot be
+// reached: package ratelimit/redislimit records in its fallback every start
+// Redis grants to the process. A t before the latest start s knows is
+// counted at that latest start (later loses budget; earlier would break
+// the limit). The Reservation gives the start back with Cancel. An
+// unlimited l records nothing.
+func (s *MemoryStore) Record(t time.Time, l Limit) Reservation {
+	if l.Unlimited() {
+		return Reservation{OK: true}
+	}
+	now := s.now()
+	m, iv := int64(l.MaxCount), int64(l.Interval)
+	at := int64(t.Sub(s.base))
+	s.mu.Lock()
+	s.forgetLeftLocked(now, iv)
+	at = max(at, s.last)
+	id := s.addLocked(at, m, iv)
+	s.mu.Unlock()
+	return Reservation{OK: true, Delay: time.Duration(max(0, at-now)), ID: id}
+}
+
+// forgetLeftLocked forgets the starts that the window of length iv ending
+// at now has left behind: they decide nothing under this limit. The latest
+// stays as the horizon in case the window grows. Later starts stay, even
+// those older than the MaxCount-th most recent: a larger MaxCount or a
+// Cancel may need them. Requires mu held.
+func (s *MemoryStore) forgetLeftLocked(now, iv int64) {
+	for s.n > 0 && s.ring[s.head].at <= now-iv {
+		s.forgetFrontLocked()
+	}
+}
+
+// addLocked records a start at t >= s.last under max count m and interval
+// iv, and returns its ID. Requires mu held.
+func (s *MemoryStore) addLocked(t, m, iv int64) uint64 {
 	at := t
 	if m > exactMaxCount {
 		if q := iv / bucketsPerInterval; q > 1 {
@@ -213,12 +254,7 @@ func (s *MemoryStore) Reserve(_ context.Context, l Limit, maxWait time.Duration)
 	s.sum++
 	s.cutSum++
 	s.last = t
-	id := s.frontSeq + uint64(s.n) - 1
-	if s.onReserve != nil {
-		s.onReserve(t)
-	}
-	s.mu.Unlock()
-	return Reservation{OK: true, Delay: time.Duration(delay), ID: id}, nil
+	return s.frontSeq + uint64(s.n) - 1
 }
 
 // Cancel implements Store: it forgets the start of r if it is still
@@ -245,13 +281,17 @@ func (s *MemoryStore) Cancel(_ context.Context, r Reservation) {
 		return // later starts keep last where it is
 	}
 	// The latest start is gone: later requests may have its turn, but no
-	// start still granted may end up after them.
+	// start still granted may end up after them. Drop the entries left
+	// empty at the end, so that giving back the next latest start (newest
+	// first, as a Limiter does when its limit changes) finds it last again.
+	// No Reservation names them any more: every start they held was given
+	// back.
+	for s.n > 0 && s.ring[(s.head+s.n-1)&mask].n == 0 {
+		s.n--
+	}
 	c := s.horizon
-	for i := s.n - 1; i >= 0; i-- {
-		if e := s.ring[(s.head+i)&mask]; e.n > 0 {
-			c = max(c, e.at)
-			break
-		}
+	if s.n > 0 {
+		c = max(c, s.ring[(s.head+s.n-1)&mask].at)
 	}
 	s.last = min(s.last, c)
 }

@@ -4,88 +4,190 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/spf13/cobra"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/awsapi"
 )
 
-// callCommand runs one operation on every target.
-type callCommand struct {
-	service, operation string
-	input              string
-	paginate           bool
-	concurrency        int
+// callOptions are the flags and arguments of `awsacct call`.
+type callOptions struct {
+	f       *factory
+	targets targetOptions
+	output  outputOptions
 
+	service, operation string
+	input              string // --input or --cli-input-json
+	inputFlag          string // which of the two gave it
+	paginate           bool   // --paginate given: the operation must have a paginator
+	noPaginate         bool
+	maxItems           int
+	query              string
+
+	compiled *query // --query, compiled by validate
+}
+
+func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
+	opts := &callOptions{f: f}
+	var paginate bool // the --paginate flag; opts.paginate says it was given
+	cmd := &cobra.Command{
+		Use:   "call SERVICE OPERATION",
+		Short: "Run one API operation on every target",
+		Example: `  awsacct call ec2 describe-instances -c config.yaml -o table
+  awsacct call iam list-users -c config.yaml --region us-east-1 --input '{"MaxItems": 50}'`,
+		ValidArgsFunction: completeCall,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageErr(cmd, "call takes SERVICE OPERATION, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.service, opts.operation = args[0], args[1]
+			// Paginating is the default; --paginate said explicitly asks
+			// for a paginator the operation must have.
+			if cmd.Flags().Changed("paginate") {
+				opts.paginate = paginate
+				opts.noPaginate = opts.noPaginate || !paginate
+			}
+			if opts.paginate && opts.noPaginate {
+				return usageErr(cmd, "--paginate and --no-paginate: give one")
+			}
+			switch in, cli := cmd.Flags().Changed("input"), cmd.Flags().Changed("cli-input-json"); {
+			case in && cli:
+				return usageErr(cmd, "--input and --cli-input-json are one flag by two names: give one")
+			case cli:
+				opts.inputFlag = "--cli-input-json"
+			default:
+				opts.inputFlag = "--input"
+			}
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCall(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	opts.targets.addFlags(fs)
+	opts.output.addFlags(fs, f.getenv, formats...)
+	registerCompletions(f, cmd)
+	fs.StringVar(&opts.input, "input", "", "operation input: `JSON`, @FILE or file://PATH")
+	fs.StringVar(&opts.input, "cli-input-json", "", "the same as --input, by the AWS CLI's name")
+	fs.BoolVar(&paginate, "paginate", true, "follow the SDK paginator and merge the pages (the default)")
+	fs.BoolVar(&opts.noPaginate, "no-paginate", false, "make one request per target: the first page only")
+	fs.IntVar(&opts.maxItems, "max-items", 0, "print at most `N` items of each target's result list")
+	fs.StringVar(&opts.query, "query", "", "JMESPath `EXPR` applied to each target's result, as the AWS CLI applies it")
+	return cmd
+}
+
+func (o *callOptions) validate() error {
+	if err := o.targets.validate(); err != nil {
+		return err
+	}
+	if err := o.output.validate(); err != nil {
+		return err
+	}
+	if o.maxItems < 0 {
+		return fmt.Errorf("--max-items %d: want at least 1", o.maxItems)
+	}
+	var err error
+	o.compiled, err = compileQuery(o.query)
+	return err
+}
+
+// callSpec is the operation and input every target runs, checked before
+// any request.
+type callSpec struct {
+	debug     bool // --debug: note the time each request spends in the limiter
 	op        awsapi.Operation
 	inputJSON []byte
+	pages     pageOptions
+	query     *query // nil: the whole result
 }
 
-func newCallCommand() *callCommand { return &callCommand{} }
-
-func (*callCommand) name() string { return "call" }
-
-func (cmd *callCommand) flags(fs *flag.FlagSet) {
-	fs.StringVar(&cmd.input, "input", "", "operation input as `JSON`, or @file")
-	fs.BoolVar(&cmd.paginate, "paginate", false, "follow the SDK paginator and merge the pages")
-	fs.IntVar(&cmd.concurrency, "concurrency", defaultConcurrency, "targets worked on at once")
-}
-
-func (cmd *callCommand) args(p []string) error {
-	if len(p) != 2 {
-		return fmt.Errorf("call takes SERVICE OPERATION, got %d arguments", len(p))
-	}
-	cmd.service, cmd.operation = p[0], p[1]
-	return nil
-}
-
-// prepare resolves the operation and checks the input before any request.
-func (cmd *callCommand) prepare() error {
-	if cmd.concurrency < 1 {
-		return fmt.Errorf("--concurrency %d: want at least 1", cmd.concurrency)
-	}
-	svc, err := awsapi.LookupService(cmd.service)
+// prepareCall resolves the operation and checks the input.
+func (o *callOptions) prepareCall() (*callSpec, error) {
+	svc, err := awsapi.LookupService(o.service)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if cmd.op, err = svc.Operation(cmd.operation); err != nil {
-		return err
+	spec := &callSpec{debug: o.targets.debug, query: o.compiled, pages: pageOptions{paginate: !o.noPaginate, maxItems: o.maxItems}}
+	if spec.op, err = svc.Operation(o.operation); err != nil {
+		return nil, err
 	}
-	if cmd.paginate && !cmd.op.Paginated() {
-		return fmt.Errorf("--paginate: %s %s has no paginator", svc.Name, cmd.op.Name)
-	}
-	cmd.inputJSON = []byte("{}")
-	if cmd.input != "" {
-		cmd.inputJSON = []byte(cmd.input)
-		if name, ok := strings.CutPrefix(cmd.input, "@"); ok {
-			if cmd.inputJSON, err = os.ReadFile(name); err != nil {
-				return fmt.Errorf("--input: %w", err)
-			}
+	if !spec.op.Paginated() {
+		switch {
+		case o.paginate:
+			return nil, fmt.Errorf("--paginate: %s %s has no paginator", svc.Name, spec.op.Name)
+		case o.maxItems > 0:
+			return nil, fmt.Errorf("--max-items: %s %s has no paginator", svc.Name, spec.op.Name)
 		}
 	}
-	if _, err := cmd.op.DecodeInput(cmd.inputJSON); err != nil {
-		return fmt.Errorf("--input: %w", err)
+	if spec.inputJSON, err = readInput(o.input); err != nil {
+		return nil, fmt.Errorf("%s: %w", o.inputFlag, err)
 	}
-	return nil
+	if err := checkInput(spec.op, spec.inputJSON); err != nil {
+		return nil, fmt.Errorf("%s: %w", o.inputFlag, err)
+	}
+	return spec, nil
+}
+
+// readInput is the input flag's JSON: given inline, or read from a file
+// named as @FILE or, as the AWS CLI names it, file://PATH. No input is {}.
+func readInput(v string) ([]byte, error) {
+	name, ok := strings.CutPrefix(v, "@")
+	if !ok {
+		name, ok = strings.CutPrefix(v, "file://")
+	}
+	switch {
+	case ok:
+		return os.ReadFile(name)
+	case strings.TrimSpace(v) == "":
+		return []byte("{}"), nil
+	}
+	return []byte(v), nil
+}
+
+// checkInput refuses, before any request, an input the operation cannot
+// take.
+//
+// SEAM(awsapi): today this is DecodeInput's check (JSON that fits the
+// input type, no unknown field). Operation.Validate(input), coming in
+// internal/awsapi, adds the required fields and the exact case of field
+// names; call it here on the decoded input.
+func checkInput(op awsapi.Operation, data []byte) error {
+	_, err := op.DecodeInput(data)
+	return err
 }
 
 // callRecord is one target's line of output.
 type callRecord struct {
-	AccountID  string          `json:"account_id"`
-	Alias      string          `json:"alias"`
-	Region     string          `json:"region"`
-	Service    string          `json:"service"`
-	Operation  string          `json:"operation"`
-	Pages      int             `json:"pages"`
-	DurationMS int64           `json:"duration_ms"`
-	Result     json.RawMessage `json:"result,omitempty"`
-	Error      *errorJSON      `json:"error,omitempty"`
+	AccountID string `json:"account_id"`
+	Alias     string `json:"alias"`
+	// Source is what the account is entered with, when its id is not
+	// known: it could not say who it is (see Error).
+	Source     string `json:"source,omitempty"`
+	Region     string `json:"region"`
+	Service    string `json:"service"`
+	Operation  string `json:"operation"`
+	Pages      int    `json:"pages"`
+	DurationMS int64  `json:"duration_ms"`
+	// MorePages says the result was cut (--max-items, --no-paginate):
+	// more items or pages exist.
+	MorePages bool            `json:"more_pages,omitempty"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	Error     *errorJSON      `json:"error,omitempty"`
 }
 
 type errorJSON struct {
@@ -97,45 +199,53 @@ type errorJSON struct {
 type callValue struct {
 	output json.RawMessage
 	pages  int
+	more   bool // the output was cut: more items or pages exist
 }
 
-func (cmd *callCommand) run(ctx context.Context, c *cli) error {
-	if err := c.common.checkOutput("table", "json", "jsonl"); err != nil {
-		return err
-	}
-	if err := cmd.prepare(); err != nil {
-		return err
-	}
-	set, err := c.targets(ctx)
+func runCall(ctx context.Context, o *callOptions) error {
+	spec, err := o.prepareCall()
 	if err != nil {
 		return err
 	}
-	targets := set.Targets()
-	info := accountInfos(ctx, targets)
+	ctx, c := o.f.newRun(ctx, &o.targets)
+	defer c.close()
+	p, err := c.prepare(ctx)
+	if err != nil {
+		return err
+	}
 
-	out := newRecordWriter(c.stdout, c.common.output, len(targets))
-	prog := newProgress(c.stderr, len(targets), !c.common.noProgress && c.isTerminal(c.stderr))
+	targets := callTargets(spec.op, p.targets)
+	out := newRowWriter(o.f.stdout, o.output.format, callView)
+	// --debug writes lines on stderr that a progress line would cut.
+	prog := newProgress(o.f.stderr, len(targets), !o.targets.noProgress && !o.targets.debug && o.f.isTerminal(o.f.stderr))
 	defer prog.stop()
 
-	// ForEach yields in target order as soon as every earlier target is
+	// Results come in target order as soon as every earlier target is
 	// done: jsonl streams; json and table print at the end.
-	var failed int
+	var failed, cut int
 	var writeErr error
-	results := awsaccount.ForEach(ctx, set, func(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
-		return cmd.callOne(ctx, ra)
-	}, func(o *awsaccount.ForEachOptions) {
-		o.Concurrency = cmd.concurrency
-		o.OnResult = func(_, done, _ int, err error) { prog.update(done, err != nil) }
-	})
-	for _, r := range results {
-		if r.Err != nil && r.Err == ctx.Err() {
-			continue // never started: interrupted
+	call := func(ctx context.Context, ra *awsaccount.RegionalAccount) (callValue, error) {
+		if ae := p.info(ra).err; ae != nil {
+			// The account could not say who it is: its targets fail
+			// with that cause, without a request each.
+			return callValue{}, ae.Err
 		}
-		if r.Err != nil {
+		return spec.callOne(ctx, ra)
+	}
+	for r := range forEachTarget(ctx, p.set, targets, o.targets.concurrency, prog.update, call) {
+		if r.notStarted {
+			if c.interrupted() {
+				continue // interrupted before its turn: not printed
+			}
+			r.err = asCallError(errNotStarted(o.targets.timeout), r.target)
+		}
+		if r.err != nil {
 			failed++
+		} else if r.value.more {
+			cut++
 		}
 		if writeErr == nil {
-			writeErr = out.write(cmd.record(r.Target, info, r.Value, r.Duration, r.Err))
+			writeErr = out.write(spec.record(r.target, p.info(r.target), r.value, r.duration, r.err))
 		}
 	}
 	prog.stop()
@@ -145,24 +255,36 @@ func (cmd *callCommand) run(ctx context.Context, c *cli) error {
 	if err := out.close(); err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if cut > 0 {
+		fmt.Fprintf(o.f.stderr, "awsacct: %s\n", spec.pages.cutNote(cut, len(targets)))
 	}
-	if failed > 0 {
-		return errTargetsFailed
-	}
-	return nil
+	return c.end(ctx, failed)
 }
 
-func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) (v callValue, err error) {
+// callTargets are the targets an operation runs on: every one.
+//
+// SEAM(awsapi global services): internal/awsapi is gaining data on global
+// services (IAM, Organizations, ...), whose calls answer the same in every
+// region of an account. With it, keep one target per account here for
+// such an operation; today each of the account's regions calls again.
+func callTargets(_ awsapi.Operation, targets []*awsaccount.RegionalAccount) []*awsaccount.RegionalAccount {
+	return targets
+}
+
+// errNotStarted is the error of a target --timeout left no time for.
+func errNotStarted(timeout time.Duration) error {
+	return fmt.Errorf("not started: the run's --timeout %v passed first: %w", timeout, context.DeadlineExceeded)
+}
+
+func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) (v callValue, err error) {
 	// A bug in one target's call must not take the others down with a
 	// panic: it becomes that target's error.
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error calling %s (please report it): %v", cmd.op, p)
+			err = fmt.Errorf("internal error calling %s (please report it): %v", s.op, p)
 		}
 	}()
-	input, err := cmd.op.DecodeInput(cmd.inputJSON)
+	input, err := s.op.DecodeInput(s.inputJSON)
 	if err != nil {
 		return callValue{}, err
 	}
@@ -174,31 +296,88 @@ func (cmd *callCommand) callOne(ctx context.Context, ra *awsaccount.RegionalAcco
 	if cfg.BaseEndpoint != nil {
 		opts = append(opts, awsapi.UsePathStyle)
 	}
-	client := cmd.op.Service.NewClient(cfg, opts...)
-	res, err := cmd.op.CallWith(ctx, client, input, cmd.paginate)
-	if err != nil {
-		return callValue{pages: res.Pages}, err
+	if s.debug {
+		opts = append(opts, stampLimiterWait)
 	}
-	raw, err := awsapi.ToJSON(res.Output)
-	return callValue{output: raw, pages: res.Pages}, err
+	client := s.op.Service.NewClient(cfg, opts...)
+	raw, pages, more, err := callPages(ctx, s.op, client, input, s.pages)
+	if err != nil {
+		return callValue{pages: pages}, err
+	}
+	if s.query != nil {
+		raw, err = s.query.apply(raw)
+	}
+	return callValue{output: raw, pages: pages, more: more}, err
 }
 
-func (cmd *callCommand) record(ra *awsaccount.RegionalAccount, info map[*awsaccount.Account]accountInfo, v callValue, d time.Duration, err error) *callRecord {
-	id := info[ra.Account()]
+func (s *callSpec) record(ra *awsaccount.RegionalAccount, id accountInfo, v callValue, d time.Duration, err error) *callRecord {
 	rec := &callRecord{
-		AccountID: id.id, Alias: id.alias, Region: ra.Region(),
-		Service: cmd.op.Service.Name, Operation: cmd.op.Name,
-		Pages: v.pages, DurationMS: d.Milliseconds(), Result: v.output,
+		AccountID: id.accountID(), Alias: id.alias, Source: id.source(), Region: ra.Region(),
+		Service: s.op.Service.Name, Operation: s.op.Name,
+		Pages: v.pages, DurationMS: d.Milliseconds(), Result: v.output, MorePages: v.more,
 	}
 	if err != nil {
-		rec.Result = nil
+		rec.Result, rec.MorePages = nil, false
 		rec.Error = errorOf(err)
 	}
 	return rec
 }
 
+// callView shows call records in a table (a summary of each result) and
+// as text (each result as the AWS CLI's text output, every line led by the
+// account and region).
+var callView = view[*callRecord]{
+	header: []string{"ACCOUNT", "ALIAS", "REGION", "PAGES", "RESULT"},
+	cells: func(r *callRecord) []string {
+		result := summarize(r.Result)
+		if r.MorePages {
+			result += " (more pages exist)"
+		}
+		if r.Error != nil {
+			result = r.Error.summary()
+		}
+		return []string{accountCell(r.AccountID, r.Source), r.Alias, r.Region, fmt.Sprint(r.Pages), result}
+	},
+	footer: func(rows []*callRecord) string {
+		failed := 0
+		for _, r := range rows {
+			if r.Error != nil {
+				failed++
+			}
+		}
+		return fmt.Sprintf("%d targets: %d ok, %d failed", len(rows), len(rows)-failed, failed)
+	},
+	text: func(r *callRecord) ([][]string, error) {
+		lead := []string{accountCell(r.AccountID, r.Source), r.Region}
+		if r.Error != nil {
+			return [][]string{append(lead, r.Error.fields()...)}, nil
+		}
+		lines, err := awsText(r.Result)
+		for i, l := range lines {
+			lines[i] = append(slices.Clip(lead), l...)
+		}
+		return lines, err
+	},
+}
+
+// summary is the error in a table cell.
+func (e *errorJSON) summary() string {
+	s := "ERROR " + e.Code + ": " + oneLine(e.Message)
+	if e.Hint != "" {
+		s += " (hint: " + e.Hint + ")"
+	}
+	return s
+}
+
+// fields are the error's text fields: ERROR, the code, the message on one
+// line, the hint.
+func (e *errorJSON) fields() []string {
+	return []string{"ERROR", e.Code, strings.Join(strings.Fields(e.Message), " "), e.Hint}
+}
+
 // errorOf turns a target's error into its JSON object: the API error code
-// and message, and our hint.
+// and message, and our hint. Failures with no API error get botocore's
+// names: EndpointConnectionError (naming the URL) and Timeout.
 func errorOf(err error) *errorJSON {
 	e := &errorJSON{Code: "Error", Message: err.Error()}
 	var ce *awsaccount.CallError
@@ -207,15 +386,20 @@ func errorOf(err error) *errorJSON {
 		if ce.Code != "" {
 			e.Code = ce.Code
 		}
-	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		e.Code, e.Message = api.ErrorCode(), api.ErrorMessage()
-	} else if ce != nil {
 		e.Message = ce.Err.Error()
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var api smithy.APIError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &api):
+		e.Code, e.Message = api.ErrorCode(), api.ErrorMessage()
+	case errors.As(err, new(*queryError)):
+		e.Code = "QueryError"
+	case errors.Is(err, context.DeadlineExceeded):
 		e.Code = "Timeout"
+	case errors.As(err, &ue) && !ue.Timeout():
+		e.Code = "EndpointConnectionError"
+		e.Message = fmt.Sprintf("could not connect to the endpoint URL %q: %v", ue.URL, ue.Err)
 	}
 	return e
 }

@@ -37,7 +37,7 @@ func TestUsageErrors(t *testing.T) {
 		"call without op":              {[]string{"call", "ec2", "-c", demo}, "call takes SERVICE OPERATION"},
 		"unknown service":              {[]string{"call", "ec3", "describe_instances", "-c", demo}, "ec3"},
 		"unknown operation":            {[]string{"call", "ec2", "describe_instancez", "-c", demo}, "describe_instancez"},
-		"bad output":                   {[]string{"targets", "-c", demo, "-o", "xml"}, `-o "xml"`},
+		"bad output":                   {[]string{"targets", "-c", demo, "-o", "xml"}, `--output "xml"`},
 		"missing config":               {[]string{"targets", "-c", "nope.yaml"}, "nope.yaml"},
 		"no region":                    {[]string{"targets"}, "no region"},
 		"paginate without a paginator": {[]string{"call", "sts", "get_caller_identity", "--paginate", "-c", demo}, "no paginator"},
@@ -86,10 +86,12 @@ func TestCallGetCallerIdentity(t *testing.T) {
 			golden(t, "call-sts."+format, r.stdout)
 		})
 	}
-	// SDK names work as boto3's do.
-	r := awsacct(t, nil, "call", "STS", "GetCallerIdentity", "-c", demo, "-o", "jsonl")
-	if r.code != 0 || strings.Count(r.stdout, "\n") != 9 {
-		t.Fatalf("SDK names: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	// SDK names and the AWS CLI's work as boto3's do.
+	for _, names := range [][2]string{{"STS", "GetCallerIdentity"}, {"sts", "get-caller-identity"}} {
+		r := awsacct(t, nil, "call", names[0], names[1], "-c", demo, "-o", "jsonl")
+		if r.code != 0 || strings.Count(r.stdout, "\n") != 9 {
+			t.Fatalf("%s %s: exit %d\n%s%s", names[0], names[1], r.code, r.stdout, r.stderr)
+		}
 	}
 }
 
@@ -207,6 +209,11 @@ func TestCallFailurePaths(t *testing.T) {
 		t.Fatalf("%d lines, %d failed; want 9 and 3", len(lines), failed)
 	}
 	golden(t, "call-failure.jsonl", r.stdout)
+	r = awsacct(t, nil, "call", "ec2", "describe_vpcs", "-c", demo, "--region", "eu-west-1", "-o", "text")
+	if r.code != exitTargetsFailed {
+		t.Fatalf("text: exit %d, want 2: %s", r.code, r.stderr)
+	}
+	golden(t, "call-failure.text", r.stdout)
 
 	before := len(proxy.Requests())
 	r = awsacct(t, nil, "call", "ec2", "describe_vpcs", "-c", demo, "--input", `{"VpcIdz": ["vpc-1"]}`)
@@ -218,12 +225,25 @@ func TestCallFailurePaths(t *testing.T) {
 	}
 }
 
-// An unreachable endpoint is a per-target error, not a crash.
+// An unreachable endpoint is the target's error, naming the endpoint: the
+// command runs (exit 2), it does not refuse to (exit 1) nor crash.
 func TestCallUnreachable(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
 	r := awsacct(t, nil, "call", "sts", "get_caller_identity", "--region", "us-east-1", "-o", "jsonl")
-	if r.code != exitTargetsFailed && r.code != exitError {
-		t.Fatalf("exit %d", r.code)
+	if r.code != exitTargetsFailed {
+		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
+	}
+	var rec callRecord
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil {
+		t.Fatalf("%v: %q", err, r.stdout)
+	}
+	e := rec.Error
+	if rec.Region != "us-east-1" || e == nil || rec.Result != nil {
+		t.Fatalf("record %s", r.stdout)
+	}
+	if e.Code != "EndpointConnectionError" || !strings.Contains(e.Message, `"http://127.0.0.1:1`) ||
+		!strings.Contains(e.Hint, "endpoint could not be reached") {
+		t.Fatalf("error %+v: want EndpointConnectionError naming http://127.0.0.1:1, with the unreachable hint", e)
 	}
 }
 
@@ -296,15 +316,16 @@ func TestCallS3AndCloudWatch(t *testing.T) {
 
 // Progress shows on a terminal and not elsewhere.
 func TestProgress(t *testing.T) {
-	var out, errOut strings.Builder
-	e := env{stdout: &out, stderr: &errOut, getenv: os.Getenv, environ: os.Environ,
-		isTerminal: func(io.Writer) bool { return true }}
-	code := runEnv(context.Background(), []string{"call", "sts", "get_caller_identity", "-c", demo, "-o", "jsonl"}, withKeys(e))
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "x")
+	f, _, errOut := testFactory()
+	f.isTerminal = func(io.Writer) bool { return true }
+	code := execute(context.Background(), f, []string{"call", "sts", "get_caller_identity", "-c", demo, "-o", "jsonl"})
 	if code != 0 || !strings.Contains(errOut.String(), "9/9 targets, 0 failed") {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
 	errOut.Reset()
-	code = runEnv(context.Background(), []string{"call", "sts", "get_caller_identity", "-c", demo, "--no-progress"}, withKeys(e))
+	code = execute(context.Background(), f, []string{"call", "sts", "get_caller_identity", "-c", demo, "--no-progress"})
 	if code != 0 || strings.Contains(errOut.String(), "targets,") {
 		t.Fatalf("--no-progress: exit %d, stderr %q", code, errOut.String())
 	}
@@ -326,13 +347,12 @@ func TestInterrupt(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "x")
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut strings.Builder
-	e := env{stdout: &out, stderr: &errOut, getenv: os.Getenv, environ: os.Environ, isTerminal: func(io.Writer) bool { return false }}
+	f, out, errOut := testFactory()
 	// One target at a time, 300 ms each (plus the identity lookup): the
 	// cancel comes while a later target runs.
 	time.AfterFunc(900*time.Millisecond, cancel)
 	start := time.Now()
-	code := runEnv(ctx, []string{"call", "sts", "get_caller_identity", "--regions", "us-east-1,us-east-2,us-west-1,us-west-2", "--concurrency", "1", "-o", "jsonl"}, e)
+	code := execute(ctx, f, []string{"call", "sts", "get_caller_identity", "--regions", "us-east-1,us-east-2,us-west-1,us-west-2", "--concurrency", "1", "-o", "jsonl"})
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want 130; stderr %q", code, errOut.String())
 	}
@@ -343,12 +363,6 @@ func TestInterrupt(t *testing.T) {
 	if lines < 1 || lines > 3 || !strings.Contains(out.String(), `"region":"us-east-1"`) {
 		t.Fatalf("want the finished targets printed, got:\n%s", out.String())
 	}
-}
-
-func withKeys(e env) env {
-	environ := append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY=x")
-	e.environ = func() []string { return environ }
-	return e
 }
 
 // A config can put its limits on Redis: two separate runs share one limit.

@@ -21,7 +21,7 @@ func main() {
 	// redislimit already reports outages through the CLI's own logger.
 	redis.SetLogger(quietRedis{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := execute(ctx, newFactory(os.Stdout, os.Stderr), os.Args[1:])
 	stop()
 	os.Exit(code)
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/awsaccount/awsaccount/internal/awstest"
@@ -33,36 +32,34 @@ type result struct {
 	stdout, stderr string
 }
 
-// awsacct runs the CLI in-process with extra environment variables for its
-// templates (the process environment is inherited).
+// awsacct runs the CLI in-process, with test keys and vars in the process
+// environment (where the SDK and the config templates read them).
 func awsacct(t testing.TB, vars map[string]string, args ...string) result {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	environ := append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	for k, v := range vars {
-		environ = append(environ, k+"="+v)
+		t.Setenv(k, v)
 	}
-	e := env{
-		stdout: &out, stderr: &errOut,
-		getenv: func(k string) string {
-			for i := len(environ) - 1; i >= 0; i-- {
-				if name, v, _ := strings.Cut(environ[i], "="); name == k {
-					return v
-				}
-			}
-			return ""
-		},
-		environ:    func() []string { return environ },
-		isTerminal: func(io.Writer) bool { return false },
-	}
-	code := runEnv(context.Background(), args, e)
+	f, out, errOut := testFactory()
+	code := execute(context.Background(), f, args)
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
+// testFactory is the real factory around two buffers, with stderr not a
+// terminal.
+func testFactory() (*factory, *bytes.Buffer, *bytes.Buffer) {
+	var out, errOut bytes.Buffer
+	f := newFactory(&out, &errOut)
+	f.isTerminal = func(io.Writer) bool { return false }
+	return f, &out, &errOut
+}
+
 var (
-	durations = regexp.MustCompile(`"duration_ms": ?\d+`)
-	roleIDs   = regexp.MustCompile(`AROA[0-9A-Z]{17}`) // moto makes new ones each run
-	hexIDs    = regexp.MustCompile(`\b([a-z]+(?:-[a-z]+)*)-[0-9a-f]{17}\b`)
+	durations     = regexp.MustCompile(`"duration_ms": ?\d+`)
+	yamlDurations = regexp.MustCompile(`(?m)^(\s*)duration_ms: \d+`)
+	roleIDs       = regexp.MustCompile(`AROA[0-9A-Z]{17}`) // moto makes new ones each run
+	hexIDs        = regexp.MustCompile(`\b([a-z]+(?:-[a-z]+)*)-[0-9a-f]{17}\b`)
 )
 
 // golden compares got with testdata/golden/name, after removing what changes
@@ -70,6 +67,7 @@ var (
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	got = durations.ReplaceAllString(got, `"duration_ms":0`)
+	got = yamlDurations.ReplaceAllString(got, "${1}duration_ms: 0")
 	got = roleIDs.ReplaceAllString(got, "AROAXXXXXXXXXXXXXXXXX")
 	got = hexIDs.ReplaceAllString(got, "$1-xxxxxxxxxxxxxxxxx")
 	path := filepath.Join("testdata", "golden", name)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,76 +10,181 @@ import (
 	"text/tabwriter"
 )
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+// formats are the output formats of every command.
+var formats = []string{"json", "jsonl", "table", "text", "yaml"}
+
+// view says how a command's rows look in the table and text formats; json,
+// jsonl and yaml print each row's JSON.
+type view[R any] struct {
+	header []string
+	cells  func(R) []string
+	// footer is the table's closing line, after a blank one; nil or ""
+	// for none.
+	footer func(rows []R) string
+	// text gives a row's lines of tab-separated fields.
+	text func(R) ([][]string, error)
+}
+
+// rowWriter prints one command's rows in one format. Rows come in target
+// order; jsonl, yaml and text print each at once, json and table (which
+// aligns its columns) at close.
+type rowWriter[R any] interface {
+	write(R) error
+	close() error
+}
+
+func newRowWriter[R any](w io.Writer, format string, v view[R]) rowWriter[R] {
+	switch format {
+	case "json":
+		return &jsonWriter[R]{w: w}
+	case "jsonl":
+		return &jsonlWriter[R]{w: w}
+	case "yaml":
+		return &yamlWriter[R]{w: w}
+	case "text":
+		return &textWriter[R]{w: w, v: v}
+	}
+	return &tableWriter[R]{w: w, v: v}
+}
+
+// marshal is json.Marshal without HTML escapes: AWS documents (policies,
+// user data) keep their '<', '>' and '&'.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// jsonWriter prints a JSON array of the rows, indented.
+type jsonWriter[R any] struct {
+	w    io.Writer
+	rows []R
+}
+
+func (j *jsonWriter[R]) write(r R) error { j.rows = append(j.rows, r); return nil }
+
+func (j *jsonWriter[R]) close() error {
+	rows := j.rows
+	if rows == nil {
+		rows = []R{}
+	}
+	enc := json.NewEncoder(j.w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return enc.Encode(rows)
 }
 
-// recordWriter prints call records as jsonl (streamed), a JSON array, or a
-// table (both at close).
-type recordWriter struct {
-	w       io.Writer
-	format  string
-	total   int
-	records []*callRecord
-}
+// jsonlWriter prints one JSON object per line.
+type jsonlWriter[R any] struct{ w io.Writer }
 
-func newRecordWriter(w io.Writer, format string, total int) *recordWriter {
-	return &recordWriter{w: w, format: format, total: total}
-}
-
-func (rw *recordWriter) write(r *callRecord) error {
-	if rw.format == "jsonl" {
-		b, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(rw.w, "%s\n", b)
+func (j *jsonlWriter[R]) write(r R) error {
+	b, err := marshal(r)
+	if err != nil {
 		return err
 	}
-	rw.records = append(rw.records, r)
+	_, err = fmt.Fprintf(j.w, "%s\n", b)
+	return err
+}
+
+func (j *jsonlWriter[R]) close() error { return nil }
+
+// yamlWriter prints a YAML list of the rows, keys in the rows' order.
+type yamlWriter[R any] struct {
+	w    io.Writer
+	rows int
+}
+
+func (y *yamlWriter[R]) write(r R) error {
+	b, err := marshal(r)
+	if err != nil {
+		return err
+	}
+	n, err := parseOrdered(b)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	writeYAML(&out, &jsonNode{vals: []*jsonNode{n}}, 0, "")
+	y.rows++
+	_, err = y.w.Write(out.Bytes())
+	return err
+}
+
+func (y *yamlWriter[R]) close() error {
+	if y.rows == 0 {
+		_, err := io.WriteString(y.w, "[]\n")
+		return err
+	}
 	return nil
 }
 
-func (rw *recordWriter) close() error {
-	switch rw.format {
-	case "jsonl":
-		return nil
-	case "json":
-		if rw.records == nil {
-			rw.records = []*callRecord{}
-		}
-		return writeJSON(rw.w, rw.records)
+// textWriter prints the rows' text lines, fields tab-separated, no header:
+// for grep, cut and awk.
+type textWriter[R any] struct {
+	w io.Writer
+	v view[R]
+}
+
+func (t *textWriter[R]) write(r R) error {
+	lines, err := t.v.text(r)
+	if err != nil {
+		return err
 	}
-	tw := tabwriter.NewWriter(rw.w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tALIAS\tREGION\tPAGES\tRESULT")
-	failed := 0
-	for _, r := range rw.records {
-		result := summarize(r.Result)
-		if r.Error != nil {
-			failed++
-			result = "ERROR " + r.Error.Code + ": " + oneLine(r.Error.Message)
-			if r.Error.Hint != "" {
-				result += " (hint: " + r.Error.Hint + ")"
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", r.AccountID, r.Alias, r.Region, r.Pages, result)
+	var b strings.Builder
+	for _, fields := range lines {
+		b.WriteString(strings.Join(fields, "\t"))
+		b.WriteByte('\n')
+	}
+	_, err = io.WriteString(t.w, b.String())
+	return err
+}
+
+func (t *textWriter[R]) close() error { return nil }
+
+// tableWriter prints aligned columns under a header, then the footer.
+type tableWriter[R any] struct {
+	w    io.Writer
+	v    view[R]
+	rows []R
+}
+
+func (t *tableWriter[R]) write(r R) error { t.rows = append(t.rows, r); return nil }
+
+func (t *tableWriter[R]) close() error {
+	tw := tabwriter.NewWriter(t.w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(t.v.header, "\t"))
+	for _, r := range t.rows {
+		fmt.Fprintln(tw, strings.Join(t.v.cells(r), "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(rw.w, "\n%d targets: %d ok, %d failed\n", len(rw.records), len(rw.records)-failed, failed)
+	if t.v.footer == nil {
+		return nil
+	}
+	footer := t.v.footer(t.rows)
+	if footer == "" {
+		return nil
+	}
+	_, err := fmt.Fprintf(t.w, "\n%s\n", footer)
 	return err
 }
 
 // summarize shows a result in a line: list fields by their length, scalar
-// fields by value.
+// fields by value. A result that is not an object (as --query may make
+// it) is shown by value, or by length for a list.
 func summarize(raw json.RawMessage) string {
-	var m map[string]any
-	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
 		return "ok"
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return summarizeValue(v)
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -100,6 +206,18 @@ func summarize(raw json.RawMessage) string {
 		return "ok"
 	}
 	return strings.Join(parts, ", ")
+}
+
+func summarizeValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return fmt.Sprintf("[%d]%s", len(v), nestedCounts(v))
+	case string:
+		return truncate(v, 60)
+	}
+	return fmt.Sprint(v)
 }
 
 // nestedCounts sums the lists inside a list of objects, e.g. the Instances

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 )
@@ -27,7 +26,8 @@ func newProgress(w io.Writer, total int, enabled bool) *progress {
 	return &progress{w: w, total: total, enabled: enabled, start: time.Now()}
 }
 
-func (p *progress) update(done int, failed bool) {
+// update is forEachTarget's onDone.
+func (p *progress) update(done, _ int, failed bool) {
 	if !p.enabled {
 		return
 	}
@@ -54,14 +54,4 @@ func (p *progress) stop() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 	p.stopped = true
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -2,23 +2,50 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"sync"
-	"text/tabwriter"
 
-	"github.com/awsaccount/awsaccount"
+	"github.com/spf13/cobra"
 )
 
-// targetsCommand lists the resolved targets.
-type targetsCommand struct{}
+// targetsOptions are the flags of `awsacct targets`.
+type targetsOptions struct {
+	f       *factory
+	targets targetOptions
+	output  outputOptions
+}
 
-func newTargetsCommand() *targetsCommand { return &targetsCommand{} }
+func newCmdTargets(f *factory, runF func(*targetsOptions) error) *cobra.Command {
+	opts := &targetsOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "targets",
+		Short: "List the resolved (account, region) targets",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.targets.validate(); err != nil {
+				return err
+			}
+			if err := opts.output.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runTargets(cmd.Context(), opts)
+		},
+	}
+	opts.targets.addFlags(cmd.Flags())
+	opts.output.addFlags(cmd.Flags(), f.getenv, formats...)
+	registerCompletions(f, cmd)
+	return cmd
+}
 
-func (*targetsCommand) name() string          { return "targets" }
-func (*targetsCommand) flags(*flag.FlagSet)   {}
-func (*targetsCommand) args(p []string) error { return noArgs("targets", p) }
+// noArgs is the args check of a command that takes none.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErr(cmd, "%s takes no arguments, got %q", cmd.Name(), args)
+	}
+	return nil
+}
 
 type rateLimitJSON struct {
 	MaxCount int     `json:"max_count"`
@@ -27,42 +54,86 @@ type rateLimitJSON struct {
 }
 
 type targetJSON struct {
-	AccountID string        `json:"account_id"`
-	Alias     string        `json:"alias"`
+	AccountID string `json:"account_id"`
+	Alias     string `json:"alias"`
+	// Source is what the account is entered with, when its id is not
+	// known: it could not say who it is (see Error).
+	Source    string        `json:"source,omitempty"`
 	Region    string        `json:"region"`
 	RateLimit rateLimitJSON `json:"rate_limit"`
+	// Error is why the account could not say who it is.
+	Error *errorJSON `json:"error,omitempty"`
 }
 
-func (*targetsCommand) run(ctx context.Context, c *cli) error {
-	if err := c.common.checkOutput("table", "json"); err != nil {
-		return err
-	}
-	set, err := c.targets(ctx)
+func runTargets(ctx context.Context, o *targetsOptions) error {
+	ctx, c := o.f.newRun(ctx, &o.targets)
+	defer c.close()
+	p, err := c.prepare(ctx)
 	if err != nil {
 		return err
 	}
-	targets := set.Targets()
-	info := accountInfos(ctx, targets)
-	rows := make([]targetJSON, len(targets))
-	for i, ra := range targets {
+	out := newRowWriter(o.f.stdout, o.output.format, targetsView)
+	failed := 0
+	for _, ra := range p.targets {
 		l := ra.RateLimit().Limit()
-		id := info[ra.Account()]
-		rows[i] = targetJSON{AccountID: id.id, Alias: id.alias, Region: ra.Region(),
+		id := p.info(ra)
+		row := targetJSON{AccountID: id.accountID(), Alias: id.alias, Source: id.source(), Region: ra.Region(),
 			RateLimit: rateLimitJSON{MaxCount: l.MaxCount, Interval: l.Interval.Seconds(), Block: l.Block}}
+		if id.err != nil {
+			row.Error = errorOf(id.err)
+			failed++
+		}
+		if err := out.write(row); err != nil {
+			return err
+		}
 	}
-	if err := firstAccountError(info); err != nil {
+	if err := out.close(); err != nil {
 		return err
 	}
-	if c.common.output == "json" {
-		return writeJSON(c.stdout, rows)
+	return c.end(ctx, failed)
+}
+
+// targetsView shows one target per line: in the table with its limit in
+// words, as text with the limit's three values. A target whose account
+// could not say who it is shows the error in their place.
+var targetsView = view[targetJSON]{
+	header: []string{"ACCOUNT", "ALIAS", "REGION", "RATE LIMIT"},
+	cells: func(r targetJSON) []string {
+		limit := limitText(r.RateLimit)
+		if r.Error != nil {
+			limit = r.Error.summary()
+		}
+		return []string{accountCell(r.AccountID, r.Source), r.Alias, r.Region, limit}
+	},
+	footer: func(rows []targetJSON) string {
+		failed := 0
+		for _, r := range rows {
+			if r.Error != nil {
+				failed++
+			}
+		}
+		if failed > 0 {
+			return fmt.Sprintf("%d targets, %d failed", len(rows), failed)
+		}
+		return fmt.Sprintf("%d targets", len(rows))
+	},
+	text: func(r targetJSON) ([][]string, error) {
+		lead := []string{accountCell(r.AccountID, r.Source), r.Alias, r.Region}
+		if r.Error != nil {
+			return [][]string{append(lead, r.Error.fields()...)}, nil
+		}
+		l := r.RateLimit
+		return [][]string{append(lead, fmt.Sprint(l.MaxCount), fmt.Sprint(l.Interval), textScalar(l.Block))}, nil
+	},
+}
+
+// accountCell names an account in a table or text column: its id, else
+// what it is entered with, in parentheses.
+func accountCell(id, source string) string {
+	if id == "" && source != "" {
+		return "(" + source + ")"
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tALIAS\tREGION\tRATE LIMIT")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.AccountID, r.Alias, r.Region, limitText(r.RateLimit))
-	}
-	fmt.Fprintf(tw, "\n%d targets\n", len(rows))
-	return tw.Flush()
+	return id
 }
 
 func limitText(l rateLimitJSON) string {
@@ -74,59 +145,4 @@ func limitText(l rateLimitJSON) string {
 		mode = "block"
 	}
 	return fmt.Sprintf("%d per %gs, %s", l.MaxCount, l.Interval, mode)
-}
-
-// accountInfo is what the CLI shows of an account.
-type accountInfo struct {
-	id, alias, arn string
-	err            error
-}
-
-// accountInfos asks every distinct account of targets for its id, ARN and
-// alias, a few accounts at a time. An account that may not list its
-// aliases is shown by id.
-func accountInfos(ctx context.Context, targets []*awsaccount.RegionalAccount) map[*awsaccount.Account]accountInfo {
-	var accounts []*awsaccount.Account
-	seen := map[*awsaccount.Account]bool{}
-	for _, ra := range targets {
-		if a := ra.Account(); !seen[a] {
-			seen[a] = true
-			accounts = append(accounts, a)
-		}
-	}
-	out := make(map[*awsaccount.Account]accountInfo, len(accounts))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, defaultConcurrency)
-	for _, a := range accounts {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			var info accountInfo
-			info.id, info.err = a.AccountID(ctx)
-			if info.err == nil {
-				info.arn, info.err = a.Session().ARN(ctx)
-			}
-			if info.err == nil {
-				if alias, err := a.Alias(ctx); err == nil && alias != info.id {
-					info.alias = alias
-				}
-			}
-			mu.Lock()
-			out[a] = info
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return out
-}
-
-func firstAccountError(info map[*awsaccount.Account]accountInfo) error {
-	var errs []error
-	for _, i := range info {
-		if i.err != nil {
-			errs = append(errs, i.err)
-		}
-	}
-	return errors.Join(errs...)
 }

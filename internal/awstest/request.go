@@ -116,5 +116,11 @@ func peekForm(r *http.Request) url.Values {
 	return v
 }
 
+// Param returns a parameter of a Query-protocol request (STS, IAM, EC2, ...),
+// such as the RoleArn of an sts:AssumeRole, or "" when it has none or the
+// request is of another protocol. Matchers of Inject and Truncate see it;
+// the requests Requests returns do not keep their parameters.
+func (r Request) Param(name string) string { return r.params.Get(name) }
+
 // actionKey is how ProxyStats.ByAction names an action: "service:Action".
 func (r Request) actionKey() string { return r.Service + ":" + r.Action }

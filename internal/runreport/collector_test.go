@@ -75,7 +75,7 @@ func TestCollectorSumsAFleet(t *testing.T) {
 			AssumeRole: &awsaccount.AssumeRoleParameters{RoleArn: "arn:aws:iam::" + id + ":role/report"}}
 		specs = append(specs,
 			awsaccount.RegionalAccountsSpec{Account: account, Filter: in("us-east-1"),
-				RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 1, Interval: 250 * time.Millisecond, Block: true}}},
+				RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 1, Interval: 250 * time.Millisecond, Block: true}}},
 			awsaccount.RegionalAccountsSpec{Account: account, Filter: in("eu-west-1")})
 	}
 	set, err := reg.RegionalAccountSet(ctx, specs...)

@@ -20,7 +20,7 @@ func Example() {
 	defer c.Shutdown(ctx)
 	reg := newRegistry(moto.URL(), c)
 	ra, err := reg.RegionalAccount(ctx, awsaccount.RegionalAccountSpec{Account: awsaccount.AccountSpec{SessionParameters: testKeys},
-		Region: "us-east-1", RateLimit: awsaccount.RateLimitSpec{Limit: ratelimit.Limit{MaxCount: 1, Interval: 50 * time.Millisecond, Block: true}}})
+		Region: "us-east-1", RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 1, Interval: 50 * time.Millisecond, Block: true}}})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"sync"
 
-	"github.com/awsaccount/awsaccount"
+	"github.com/awsaccount/awsaccount/internal/redact"
 	"github.com/awsaccount/awsaccount/ratelimit"
 	"github.com/redis/go-redis/v9"
 )
@@ -20,7 +20,7 @@ import (
 //	b := redislimit.NewBackend()
 //	defer b.Close()
 //	reg := awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
-//		o.Backends = map[string]awsaccount.BackendFactory{"redis": b.Open}
+//		o.Backends = map[string]ratelimit.BackendFactory{"redis": b.Open}
 //	})
 //
 // A Backend is safe for concurrent use by multiple goroutines.
@@ -44,15 +44,15 @@ func NewBackend(optFns ...func(*Options)) *Backend {
 	return &Backend{optFns: optFns, conns: make(map[string]*conn)}
 }
 
-var _ awsaccount.BackendFactory = (*Backend)(nil).Open
+var _ ratelimit.BackendFactory = (*Backend)(nil).Open
 
 // Open returns the Store of the limit named key ("<account id>:<region>
 // [:<service>[:<operation>]]") under spec.Redis: key "<prefix>:<key>" on
 // the server of spec.Redis.URL, with spec.Redis.OnBackendError. It does no
 // I/O: an unreachable server shows at the first admission. An unusable
-// spec is an error matching ErrInvalidSpec. Open is an
-// awsaccount.BackendFactory.
-func (b *Backend) Open(_ context.Context, spec awsaccount.BackendSpec, key string) (ratelimit.Store, error) {
+// spec is an error matching ErrInvalidSpec. Open is a
+// ratelimit.BackendFactory.
+func (b *Backend) Open(_ context.Context, spec ratelimit.BackendSpec, key string) (ratelimit.Store, error) {
 	rs := spec.Redis
 	if rs == nil {
 		return nil, fmt.Errorf("%w: no redis block", ErrInvalidSpec)
@@ -83,7 +83,7 @@ func (b *Backend) conn(rawURL string, o *Options) (*conn, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		return nil, &BackendError{Key: redactURL(rawURL), Err: redis.ErrClosed}
+		return nil, &BackendError{Key: redact.URL(rawURL), Err: redis.ErrClosed}
 	}
 	if c, ok := b.conns[rawURL]; ok {
 		return c, nil
@@ -114,7 +114,7 @@ func (b *Backend) conn(rawURL string, o *Options) (*conn, error) {
 		ro.DialerRetries = 1
 	}
 	ro.ContextTimeoutEnabled = true
-	c := &conn{client: redis.NewClient(ro), health: newHealth(redactURL(rawURL), o)}
+	c := &conn{client: redis.NewClient(ro), health: newHealth(redact.URL(rawURL), o)}
 	b.conns[rawURL] = c
 	return c, nil
 }
@@ -128,7 +128,7 @@ func (b *Backend) Close() error {
 	var errs []error
 	for u, c := range b.conns {
 		if err := c.client.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("redislimit: close client of %s: %w", redactURL(u), err))
+			errs = append(errs, fmt.Errorf("redislimit: close client of %s: %w", redact.URL(u), err))
 		}
 		delete(b.conns, u)
 	}
@@ -144,24 +144,9 @@ func parseURL(raw string) (*redis.Options, error) {
 		// it: a password with a '/' or '#' breaks the URL anywhere.
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			return nil, fmt.Errorf("%w: url %s is malformed", ErrInvalidSpec, redactURL(raw))
+			return nil, fmt.Errorf("%w: url %s is malformed", ErrInvalidSpec, redact.URL(raw))
 		}
-		return nil, fmt.Errorf("%w: url %s: %v", ErrInvalidSpec, redactURL(raw), err)
+		return nil, fmt.Errorf("%w: url %s: %v", ErrInvalidSpec, redact.URL(raw), err)
 	}
 	return ro, nil
-}
-
-// redactURL is raw without its password and query, for messages.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		}
-	}
-	u.RawQuery, u.Fragment = "", ""
-	return u.String()
 }

@@ -25,7 +25,7 @@
 //	b := redislimit.NewBackend(func(o *redislimit.Options) { o.Logger = logger })
 //	defer b.Close()
 //	reg := awsaccount.NewRegistry(func(o *awsaccount.RegistryOptions) {
-//		o.Backends = map[string]awsaccount.BackendFactory{"redis": b.Open}
+//		o.Backends = map[string]ratelimit.BackendFactory{"redis": b.Open}
 //	})
 //
 // Each limit is one Redis key, "<prefix>:<account id>:<region>" for a
@@ -60,8 +60,18 @@
 // One record is logged (Options.Logger) when an outage starts and one when
 // it ends; during an outage one request per Options.ProbeInterval (1s)
 // tries Redis, the others do not wait for it, and sharing resumes as soon
-// as the probe succeeds. Starts made locally during an outage are not
-// known to Redis afterwards. A Redis URL's password is never printed.
+// as the probe succeeds. A Redis URL's password is never printed.
+//
+// Each process keeps its own limit across an outage, both ways. The local
+// fallback counts the starts Redis granted to the process, so an outage
+// does not begin with a fresh budget; and when Redis answers again, it is
+// first told the starts the process made meanwhile (and those a restarted,
+// empty server lost), placed by the server's clock, so the shared windows
+// count them. The probe of an outage is granted locally like the requests
+// around it and only replays. One gap remains: a request that Redis
+// answers after another request found it down (a slow server, not a dead
+// one) is not seen by the local grants made meanwhile, so that moment may
+// admit one extra start per such late answer.
 //
 // # Redis Cluster and Sentinel
 //
@@ -75,7 +85,7 @@
 //	client := redis.NewUniversalClient(&redis.UniversalOptions{
 //		Addrs: addrs, ContextTimeoutEnabled: true, MaxRetries: -1,
 //	})
-//	factory := func(_ context.Context, spec awsaccount.BackendSpec, key string) (ratelimit.Store, error) {
+//	factory := func(_ context.Context, spec ratelimit.BackendSpec, key string) (ratelimit.Store, error) {
 //		return redislimit.NewStore(client, spec.Redis.Prefix+":"+key), nil
 //	}
 //

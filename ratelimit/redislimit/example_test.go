@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/redistest"
 	"github.com/awsaccount/awsaccount/ratelimit"
 	"github.com/awsaccount/awsaccount/ratelimit/redislimit"
@@ -24,7 +23,7 @@ func Example() {
 
 	b := redislimit.NewBackend()
 	defer b.Close()
-	spec := awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: srv.URL()}}
+	spec := ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: srv.URL()}}
 	limit := ratelimit.Limit{MaxCount: 2, Interval: time.Second}
 	var workers []*ratelimit.Limiter
 	for range 2 {
@@ -50,7 +49,7 @@ func Example() {
 func Example_fallback() {
 	b := redislimit.NewBackend()
 	defer b.Close()
-	spec := awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: "redis://127.0.0.1:1/0"}}
+	spec := ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: "redis://127.0.0.1:1/0"}}
 	store, err := b.Open(context.Background(), spec, "123456789012:us-east-1")
 	if err != nil {
 		fmt.Println(err)

@@ -16,6 +16,10 @@ func SetHooks(s *Store, onGrant func(id uint64, start time.Time, l ratelimit.Lim
 	s.onGrant, s.onCancel = onGrant, onCancel
 }
 
+// SetLocalHook makes s report every start its local fallback grants, in
+// the process's clock. Call it before s is used.
+func SetLocalHook(s *Store, onLocal func(id uint64, start time.Time)) { s.onLocal = onLocal }
+
 // Key is s's Redis key.
 func Key(s *Store) string { return s.key }
 

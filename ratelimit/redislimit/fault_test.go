@@ -8,13 +8,14 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/internal/redistest"
 	"github.com/awsaccount/awsaccount/ratelimit"
 	"github.com/awsaccount/awsaccount/ratelimit/redislimit"
+	"github.com/redis/go-redis/v9"
 )
 
 type syncBuffer struct {
@@ -42,7 +43,7 @@ func openBackend(t *testing.T, url, onErr, key string, log *syncBuffer) ratelimi
 		o.Logger = slog.New(slog.NewTextHandler(log, nil))
 	})
 	t.Cleanup(func() { _ = b.Close() })
-	s, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: url, OnBackendError: onErr}}, key)
+	s, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: url, OnBackendError: onErr}}, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +204,7 @@ func TestPasswordNeverShown(t *testing.T) {
 		"redis://user:" + secret + "/x@127.0.0.1:1/0", // breaks the URL
 		"http://user:" + secret + "@127.0.0.1:1/0",
 	} {
-		s, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: url, OnBackendError: "fail"}}, "k")
+		s, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: url, OnBackendError: "fail"}}, "k")
 		if err != nil {
 			if !errors.Is(err, redislimit.ErrInvalidSpec) {
 				t.Errorf("Open(%q) = %v, want ErrInvalidSpec", strings.ReplaceAll(url, secret, "…"), err)
@@ -229,10 +230,10 @@ func TestPasswordNeverShown(t *testing.T) {
 func TestOpenSpecErrors(t *testing.T) {
 	b := redislimit.NewBackend()
 	defer b.Close()
-	tests := map[string]awsaccount.BackendSpec{
+	tests := map[string]ratelimit.BackendSpec{
 		"no redis block":           {},
-		"unknown on_backend_error": {Redis: &awsaccount.RedisBackendSpec{URL: "redis://127.0.0.1:1/0", OnBackendError: "retry"}},
-		"bad scheme":               {Redis: &awsaccount.RedisBackendSpec{URL: "http://127.0.0.1:1/0"}},
+		"unknown on_backend_error": {Redis: &ratelimit.RedisSpec{URL: "redis://127.0.0.1:1/0", OnBackendError: "retry"}},
+		"bad scheme":               {Redis: &ratelimit.RedisSpec{URL: "http://127.0.0.1:1/0"}},
 	}
 	for name, spec := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -244,7 +245,7 @@ func TestOpenSpecErrors(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: "redis://127.0.0.1:1/0"}}, "k"); !errors.Is(err, redislimit.ErrBackend) {
+	if _, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: "redis://127.0.0.1:1/0"}}, "k"); !errors.Is(err, redislimit.ErrBackend) {
 		t.Errorf("Open after Close = %v, want ErrBackend", err)
 	}
 }
@@ -256,7 +257,7 @@ func TestBackendSharesClients(t *testing.T) {
 	b := redislimit.NewBackend()
 	defer b.Close()
 	open := func(prefix, key string) *redislimit.Store {
-		s, err := b.Open(t.Context(), awsaccount.BackendSpec{Redis: &awsaccount.RedisBackendSpec{URL: srv.URL(), Prefix: prefix}}, key)
+		s, err := b.Open(t.Context(), ratelimit.BackendSpec{Redis: &ratelimit.RedisSpec{URL: srv.URL(), Prefix: prefix}}, key)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,5 +272,115 @@ func TestBackendSharesClients(t *testing.T) {
 	}
 	if !redislimit.SameClient(a, c) {
 		t.Error("two stores of one URL have different clients")
+	}
+}
+
+// TestKnobChangeDuringOutage: requests wait on a limit kept in Redis; Redis
+// stops answering (paused: connections accepted, commands never answered;
+// killed: connections refused) and the limit is raised. The change returns
+// at once, though giving the waiting requests new turns needs Redis, and
+// the requests are then admitted by the local fallback.
+func TestKnobChangeDuringOutage(t *testing.T) {
+	tests := map[string]func(*redistest.Server, *redis.Client) error{
+		"paused": func(_ *redistest.Server, admin *redis.Client) error {
+			return admin.ClientPause(context.Background(), 3*time.Second).Err()
+		},
+		"killed": func(srv *redistest.Server, _ *redis.Client) error { srv.Kill(); return nil },
+	}
+	for name, stop := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := redistest.Run(t)
+			admin := newClient(t, srv)
+			s := redislimit.NewStore(newClient(t, srv), "outage:"+name)
+			var granted atomic.Int32
+			redislimit.SetHooks(s, func(uint64, time.Time, ratelimit.Limit) { granted.Add(1) }, nil)
+			l := ratelimit.New(ratelimit.Limit{MaxCount: 1, Interval: time.Hour, Block: true}, ratelimit.WithStore(s))
+			if err := l.Wait(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			const waiters = 5
+			errs := make(chan error, waiters)
+			for range waiters {
+				go func() { errs <- l.Wait(t.Context()) }()
+			}
+			for deadline := time.Now().Add(5 * time.Second); granted.Load() < 1+waiters; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d starts granted in Redis, want %d", granted.Load(), 1+waiters)
+				}
+			}
+			if err := stop(srv, admin); err != nil {
+				t.Fatal(err)
+			}
+			begin := time.Now()
+			l.SetMaxCount(1000)
+			took := time.Since(begin)
+			t.Logf("SetMaxCount with Redis %s and %d requests waiting took %v", name, waiters, took)
+			if took > 10*time.Millisecond {
+				t.Errorf("SetMaxCount took %v with Redis %s, want < 10ms", took, name)
+			}
+			for i := range waiters {
+				select {
+				case err := <-errs:
+					if err != nil {
+						t.Errorf("waiting request: %v", err)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatalf("%d of %d waiting requests still waiting 10s after the limit was raised", waiters-i, waiters)
+				}
+			}
+		})
+	}
+}
+
+// TestCancelStartsOutage: a Cancel that Redis does not answer starts an
+// outage, so the Cancels and Reserves that follow do not wait for Redis.
+func TestCancelStartsOutage(t *testing.T) {
+	srv := redistest.Run(t)
+	admin := newClient(t, srv)
+	s := redislimit.NewStore(newClient(t, srv), "cancel-outage")
+	one := ratelimit.Limit{MaxCount: 1, Interval: time.Hour, Block: true}
+	var held []ratelimit.Reservation
+	for range 3 {
+		r, err := s.Reserve(t.Context(), one, -1)
+		if err != nil || !r.OK {
+			t.Fatalf("Reserve = %+v, %v", r, err)
+		}
+		held = append(held, r)
+	}
+	if err := admin.ClientPause(t.Context(), 2*time.Second).Err(); err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	s.Cancel(t.Context(), held[2]) // times out: the outage starts
+	first := time.Since(begin)
+	begin = time.Now()
+	s.Cancel(t.Context(), held[1])
+	if _, err := s.Reserve(t.Context(), one, -1); err != nil {
+		t.Fatalf("Reserve during the outage = %v, want the local fallback", err)
+	}
+	if rest := time.Since(begin); rest > 100*time.Millisecond {
+		t.Errorf("a Cancel and a Reserve after a Cancel timed out (in %v) took %v, want no wait for Redis", first, rest)
+	}
+}
+
+// lateContext is a context past its deadline whose timer has not fired
+// yet: Err is nil, as for an instant on a loaded machine.
+type lateContext struct{ context.Context }
+
+func (c lateContext) Deadline() (time.Time, bool) { return time.Now().Add(-time.Millisecond), true }
+
+// TestCallerDeadlineIsNoOutage: a Redis call that fails because the
+// caller's deadline passed says nothing about Redis: no ErrBackend, no
+// outage, even before the context reports it.
+func TestCallerDeadlineIsNoOutage(t *testing.T) {
+	srv := redistest.Run(t)
+	s := redislimit.NewStore(newClient(t, srv), "caller-deadline", func(o *redislimit.Options) { o.OnError = redislimit.Fail })
+	one := ratelimit.Limit{MaxCount: 1, Interval: time.Hour}
+	_, err := s.Reserve(lateContext{t.Context()}, one, 0)
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redislimit.ErrBackend) {
+		t.Fatalf("Reserve past the caller's deadline = %v, want context.DeadlineExceeded, not ErrBackend", err)
+	}
+	if r, err := s.Reserve(t.Context(), one, 0); err != nil || !r.OK {
+		t.Fatalf("next Reserve = %+v, %v; want granted by Redis", r, err)
 	}
 }

@@ -3,6 +3,7 @@ package redislimit
 import (
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +21,10 @@ type health struct {
 	probing   bool      // a probe is in flight
 	nextProbe time.Time // earliest next probe while down
 	cause     error     // the last failure
+
+	// outages counts the outages begun so far; written under mu, read
+	// without it on every call.
+	outages atomic.Uint64
 }
 
 func newHealth(name string, o *Options) *health {
@@ -64,6 +69,7 @@ func (h *health) end(probe bool, err error, key string) {
 	h.nextProbe = time.Now().Add(h.probeEvery)
 	if !h.down {
 		h.down = true
+		h.outages.Add(1)
 		h.logger.Warn("redislimit: redis unavailable; limits fall back per on_backend_error until it answers",
 			"redis", h.name, "key", key, "err", err)
 	}
@@ -85,3 +91,7 @@ func (h *health) isDown() bool {
 	defer h.mu.Unlock()
 	return h.down
 }
+
+// outageCount is how many outages have begun. A Store replays its starts
+// into Redis after each: the server may have restarted empty.
+func (h *health) outageCount() uint64 { return h.outages.Load() }

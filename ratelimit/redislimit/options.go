@@ -27,9 +27,10 @@ type OnError uint8
 
 const (
 	// Local admits requests under the same limit kept in this process
-	// (a ratelimit.MemoryStore) until Redis answers again: the program
-	// goes on, each process within the limit on its own. Config value
-	// "local", the default.
+	// (a ratelimit.MemoryStore that also counts the starts Redis granted
+	// to the process) until Redis answers again, and then tells Redis the
+	// starts it granted: the program goes on, each process within the
+	// limit on its own. Config value "local", the default.
 	Local OnError = iota
 	// Fail refuses requests with an error matching ErrBackend. Config
 	// value "fail".

@@ -32,10 +32,29 @@ import "github.com/redis/go-redis/v9"
 // recorded. Otherwise the start is recorded under the caller's member and
 // the key's expiry is set to ttl after t.
 //
+// Before deciding, the script may replay starts of the calling process that
+// Redis may not know: those its local fallback granted during an outage,
+// and those a restarted or failed-over server lost. The caller sends each
+// start's member and age (microseconds before the moment it sent the call;
+// negative for a start to come), and the horizon of the starts it no
+// longer lists. A start's score is now - age: the script runs after the
+// caller measured the ages, so each score is at or after the true start
+// (later loses budget; earlier would break the limit), and never before
+// the horizon. A start Redis still holds keeps its score (ZADD NX).
+//
+// A call with an empty member only replays (the probe of an outage, whose
+// own start the fallback granted) and grants nothing. A caller that holds a
+// start the key cannot have outlived says so (expect); if the key is gone,
+// the server restarted empty or lost it, and the script answers "lost"
+// without doing anything, for the caller to replay.
+//
 // KEYS[1]: the limit's key.
-// ARGV: max_count, interval_us, max_wait_us (< 0: no bound), member,
-// ttl_ms, now_us ("" for the server's TIME; tests pass a fake clock).
-// Reply: {granted (0 or 1), delay_us, start_us, cancellable (0 or 1)}.
+// ARGV: max_count, interval_us, max_wait_us (< 0: no bound), member ("":
+// replay only), ttl_ms, now_us ("" for the server's TIME; tests pass a fake
+// clock), then optionally expect ("1" or ""), horizon_age_us ("" for none)
+// and pairs of member, age_us to replay.
+// Reply: {granted (0 or 1; -1: lost), delay_us, start_us, cancellable (0
+// or 1)}.
 //
 // Times are integers of microseconds, about 2^51 today: exact in the
 // doubles of Lua and of sorted-set scores.
@@ -54,8 +73,36 @@ else
   now = tonumber(tm[1]) * 1000000 + tonumber(tm[2])
 end
 
+if ARGV[7] == '1' and redis.call('EXISTS', key) == 0 then
+  return {-1, 0, 0, 0}
+end
 local hz = redis.call('ZSCORE', key, '')
 if hz then hz = tonumber(hz) end
+-- Replay the caller's starts. A later horizon folds the starts before it
+-- into it, as forgetting does below.
+local replayed = false
+if ARGV[8] and ARGV[8] ~= '' then
+  local s = now - tonumber(ARGV[8])
+  if not hz or s > hz then
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', s)
+    hz = s
+    redis.call('ZADD', key, hz, '')
+    replayed = true
+  end
+end
+for i = 9, #ARGV, 2 do
+  local s = now - tonumber(ARGV[i + 1])
+  if hz and s < hz then s = hz end
+  redis.call('ZADD', key, 'NX', s, ARGV[i])
+  replayed = true
+end
+if member == '' then
+  if replayed then
+    local top = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
+    redis.call('PEXPIRE', key, math.ceil(math.max(top - now, 0) / 1000) + ttl)
+  end
+  return {0, 0, now, 0}
+end
 -- Forget the starts the window has left behind (score <= now - iv); the
 -- latest of them, or the old horizon, is the new horizon.
 local cutoff = now - iv
@@ -86,6 +133,9 @@ end
 
 local delay = t - now
 if maxwait >= 0 and delay > maxwait then
+  if replayed then
+    redis.call('PEXPIRE', key, math.ceil(delay / 1000) + ttl)
+  end
   return {0, delay, t, 0}
 end
 local cancellable = 1
