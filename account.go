@@ -101,17 +101,25 @@ func (a *Account) String() string { return "Account{" + a.session.String() + "}"
 // other goroutines write.
 func (a *Account) GoString() string { return a.String() }
 
+// knownID returns the account id if it is known without a network call:
+// from the identity memo, else from the ARN of the assumed role. It takes
+// no lock.
+func (a *Account) knownID() string {
+	top := a.session.top.Load()
+	if ident := top.ident.Load(); ident != nil {
+		return ident.accountID
+	}
+	if top.role != nil {
+		return arnAccount(top.role.RoleArn)
+	}
+	return ""
+}
+
 // knownIdentity returns the account id and first alias if they are known
 // without a network call: from the identity memo, else from the ARN of the
 // assumed role.
 func (a *Account) knownIdentity() (id, alias string) {
-	top := a.session.top.Load()
-	if ident := top.ident.Load(); ident != nil {
-		id = ident.accountID
-	} else if top.role != nil {
-		id = arnAccount(top.role.RoleArn)
-	}
-	if id == "" {
+	if id = a.knownID(); id == "" {
 		return "", ""
 	}
 	a.mu.Lock()

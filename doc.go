@@ -41,6 +41,49 @@
 // [SessionParameters.ServiceEndpoints], as one URL or one URL per region, and
 // reach every client through the SDK's own endpoint resolution.
 //
+// # Telemetry
+//
+// Give an OpenTelemetry MeterProvider and TracerProvider to
+// [RegistryOptions] (or to [SessionOptions], [RegionalAccountOptions] and
+// [ForEachOptions] one by one) to see where a run's time goes. Unset, they
+// cost nothing: requests take the path they take without telemetry. The
+// SDK's own metrics and spans (client.call.duration, the operation span
+// "EC2.DescribeVpcs" with its RetryLoop and Attempt) go to the same
+// providers.
+//
+// Metrics (meter "github.com/awsaccount/awsaccount"; durations are
+// histograms in seconds, the rest counters), by account_id, region,
+// service (the SDK's service id, "EC2") and operation ("DescribeVpcs"):
+//
+//	awsaccount.client.call.duration     API calls: waits, attempts and backoff
+//	awsaccount.client.call.errors       failed calls, + error_code
+//	awsaccount.client.attempts          requests sent to AWS (admitted attempts)
+//	awsaccount.client.attempt.duration  time in AWS: an admitted attempt, from signing to decoding
+//	awsaccount.client.retries           attempts after a call's first
+//	awsaccount.client.throttles         attempts AWS throttled, + error_code ("RequestLimitExceeded")
+//	awsaccount.ratelimit.wait.duration  time an attempt waited on the client-side limits
+//	awsaccount.ratelimit.admissions     attempts the limits admitted
+//	awsaccount.ratelimit.refusals       attempts the limits refused (ratelimit.ErrExceeded)
+//	awsaccount.role.assumes             credentials retrieved by assuming a role, by the
+//	                                    role's account_id, refresh (false the first time),
+//	                                    + error_code when it failed
+//
+// Cardinality is bounded: one series per target × operation in use (and
+// per error code for the counters that have one). account_id is present
+// only when it is known without a call (from an assumed role's ARN, or
+// once the session's identity was asked); a role is counted by its
+// account, not its ARN. No attribute ever holds a secret or an error
+// message: error_code is AWS's code, this package's (RateLimitExceeded,
+// AssumeRoleFailed) or a class (Timeout, Unreachable, Canceled,
+// DeadlineExceeded, Other). A failed span's status carries the error's
+// message, which, as every error of this package, holds no secret.
+//
+// Spans: "awsaccount.target" for each target of a [ForEach] (account_id,
+// region; error status and error_code when it fails), the parent of the
+// SDK's operation spans made with the function's ctx; and
+// "ratelimit.wait" for each attempt's wait on the limits, a child of the
+// SDK's Attempt span.
+//
 // Bad input is refused before any network call with a [*ParameterError] that
 // names the field by its YAML key. Secrets (secret keys, session tokens,
 // external ids, MFA codes, web identity tokens) never appear in a String,

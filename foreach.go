@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // defaultConcurrency is how many targets ForEach works on at once unless
@@ -31,6 +33,14 @@ type ForEachOptions struct {
 	// the target's error. It suits a progress display; the results
 	// themselves come from the iterator, in target order.
 	OnResult func(index, done, total int, err error)
+	// TracerProvider, if set, starts a span "awsaccount.target" for each
+	// target (attributes account_id when known, region; error status and
+	// error_code when it fails), a child of the span in ForEach's ctx and
+	// the parent of the spans of the calls fn makes with the ctx it is
+	// given. Default: each target's RegionalAccountOptions.TracerProvider;
+	// no span when neither is set (OpenTelemetry's no-op provider counts
+	// as unset).
+	TracerProvider trace.TracerProvider
 }
 
 // Result is the outcome of fn on one target.
@@ -74,6 +84,9 @@ func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.
 		targets := s.Targets()
 		run := &fanOut[T]{targets: targets, fn: fn, opts: opts, results: make([]Result[T], len(targets)),
 			finished: make(chan int, len(targets))}
+		if _, tp := providers(nil, opts.TracerProvider); tp != nil {
+			run.tracer = tp.Tracer(instrumentationScope)
+		}
 		run.run(ctx, yield)
 	}
 }
@@ -83,8 +96,9 @@ type fanOut[T any] struct {
 	targets  []*RegionalAccount
 	fn       func(context.Context, *RegionalAccount) (T, error)
 	opts     ForEachOptions
-	results  []Result[T] // slot i is written by one worker, then read by the consumer after <-finished
-	finished chan int    // indexes of finished slots; buffered for all of them
+	tracer   trace.Tracer // of opts.TracerProvider; nil: each target's own
+	results  []Result[T]  // slot i is written by one worker, then read by the consumer after <-finished
+	finished chan int     // indexes of finished slots; buffered for all of them
 	next     atomic.Int64
 
 	mu   sync.Mutex // serializes OnResult
@@ -130,12 +144,14 @@ func (f *fanOut[T]) work(ctx context.Context) {
 		if err := ctx.Err(); err != nil {
 			r.Err = err
 		} else {
+			tctx, span := targetSpan(ctx, f.tracerFor(ra), ra)
 			start := time.Now()
-			r.Value, r.Err = f.call(ctx, ra)
+			r.Value, r.Err = f.call(tctx, ra)
 			r.Duration = time.Since(start)
 			if r.Err != nil {
 				r.Err = ra.targetError(r.Err)
 			}
+			endTargetSpan(span, ra, r.Err)
 		}
 		f.results[i] = r
 		if f.opts.OnResult != nil {
@@ -146,6 +162,18 @@ func (f *fanOut[T]) work(ctx context.Context) {
 		}
 		f.finished <- i
 	}
+}
+
+// tracerFor is the tracer of ra's span: ForEach's own, else the target's,
+// else none.
+func (f *fanOut[T]) tracerFor(ra *RegionalAccount) trace.Tracer {
+	if f.tracer != nil {
+		return f.tracer
+	}
+	if ra.tel != nil {
+		return ra.tel.tracer
+	}
+	return nil
 }
 
 // call runs fn on one target; a panic becomes its error.

@@ -16,6 +16,8 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go/middleware"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
@@ -51,6 +53,22 @@ type RegionalAccountOptions struct {
 	// on its own by the session's ConnectTimeout and ReadTimeout. Default
 	// none.
 	CallTimeout time.Duration
+
+	// MeterProvider, if set, receives the target's metrics: its calls,
+	// attempts, retries, throttles, waits on the rate limits and time in
+	// AWS, by account_id, region, service and operation (see the package
+	// documentation for the list). Its clients' own SDK metrics
+	// (client.call.duration, ...) go to it too. Default none: the
+	// requests take the path they take without telemetry, at no cost.
+	MeterProvider metric.MeterProvider
+
+	// TracerProvider, if set, traces the target's calls: a
+	// "ratelimit.wait" span for every attempt's wait on the rate limits,
+	// inside the SDK's own spans (the operation "EC2.DescribeVpcs", its
+	// RetryLoop and Attempt), which go to it too. ForEach starts each
+	// target's span with it unless ForEachOptions.TracerProvider is set.
+	// Default none.
+	TracerProvider trace.TracerProvider
 }
 
 // RegionalAccount is one target: an Account bound to one region, whose every
@@ -67,7 +85,8 @@ type RegionalAccount struct {
 	region  string
 	opts    RegionalAccountOptions
 	retryer aws.Retryer
-	apiKeys []string // folded keys of opts.APILimits
+	apiKeys []string         // folded keys of opts.APILimits
+	tel     *targetTelemetry // nil without a MeterProvider or TracerProvider
 
 	cfg     atomic.Pointer[configEntry]
 	clients sync.Map // reflect.Type of the client → *clientEntry
@@ -108,7 +127,8 @@ func NewRegionalAccount(l *ratelimit.Limiter, a *Account, region string, optFns 
 	retryer := retry.NewStandard(append([]func(*retry.StandardOptions){
 		func(o *retry.StandardOptions) { o.MaxAttempts = opts.MaxAttempts },
 	}, opts.RetryOptions...)...)
-	return &RegionalAccount{limiter: l, account: a, region: region, opts: opts, retryer: retryer, apiKeys: keys}
+	return &RegionalAccount{limiter: l, account: a, region: region, opts: opts, retryer: retryer, apiKeys: keys,
+		tel: newTargetTelemetry(opts, region)}
 }
 
 // apiKey folds "EC2:DescribeInstances", "ec2:describe_instances" and
@@ -140,9 +160,10 @@ func (r *RegionalAccount) apiLimit(key string) (*ratelimit.Limiter, bool) {
 
 // Config returns the target's aws.Config: the session's current credentials,
 // bound to the region with its ServiceEndpoints, the target's retryer, and
-// the rate-limit and error middleware in every client's stack. It is cached
-// per layer of the session's role stack, so it follows AssumeRole and
-// Revert.
+// the rate-limit and error middleware in every client's stack, and, with
+// telemetry, the target's providers for the SDK's own metrics and spans
+// (through ServiceOptions). It is cached per layer of the session's role
+// stack, so it follows AssumeRole and Revert.
 func (r *RegionalAccount) Config() aws.Config {
 	top := r.account.session.top.Load()
 	if e := r.cfg.Load(); e != nil && e.layer == top {
@@ -153,6 +174,9 @@ func (r *RegionalAccount) Config() aws.Config {
 	cfg.Retryer = func() aws.Retryer { return retryer }
 	cfg.RetryMaxAttempts = 0 // the retryer above carries MaxAttempts
 	cfg.APIOptions = append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...), r.addMiddleware)
+	if r.tel != nil {
+		cfg = withSDKTelemetry(cfg, r.tel.sdk)
+	}
 	r.cfg.Store(&configEntry{layer: top, cfg: cfg})
 	return cfg
 }
@@ -188,7 +212,6 @@ func (r *RegionalAccount) String() string {
 	return fmt.Sprintf("RegionalAccount{%s region=%s limit=%v}", r.account.session, r.region, r.limiter.Limit())
 }
 
-
 const (
 	limitMiddlewareID = "awsaccount.RateLimit"
 	errorMiddlewareID = "awsaccount.CallError"
@@ -209,9 +232,18 @@ func (r *RegionalAccount) addMiddleware(stack *middleware.Stack) error {
 }
 
 func (r *RegionalAccount) admit(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	if r.tel != nil {
+		return r.admitObserved(ctx, in, next)
+	}
 	if err := r.wait(ctx); err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 	}
+	return r.attempt(ctx, in, next)
+}
+
+// attempt sends an admitted attempt and applies the target's retry policy
+// to its failure.
+func (r *RegionalAccount) attempt(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 	out, md, err := next.HandleFinalize(ctx, in)
 	if err != nil {
 		err = r.retryPolicy(ctx, err)
@@ -296,6 +328,7 @@ func readOnly(op string) bool {
 // callState is what the attempts of one API call share.
 type callState struct {
 	timeouts atomic.Int32
+	attempts atomic.Int32 // counted only with telemetry
 }
 
 type callStateKey struct{}
@@ -313,16 +346,24 @@ func (r *RegionalAccount) wrapError(ctx context.Context, in middleware.Initializ
 			}
 		}()
 	}
+	var start time.Time
+	if r.tel != nil {
+		start = time.Now()
+	}
 	out, md, err := next.HandleInitialize(ctx, in)
+	var ce *CallError
 	if err != nil {
 		if cancel != nil {
 			cancel()
 			cancel = nil
 		}
-		ce := r.newCallError(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), err)
+		ce = r.newCallError(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx), err)
 		r.opts.Logger.Debug("awsaccount: call failed", "account_id", ce.AccountID, "region", ce.Region,
 			"service", ce.Service, "operation", ce.Operation, "code", ce.Code)
 		err = ce
+	}
+	if r.tel != nil {
+		r.tel.observeCall(ctx, r, time.Since(start), ce)
 	}
 	return out, md, err
 }

@@ -12,6 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/awsaccount/awsaccount/internal/redact"
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
@@ -35,6 +38,12 @@ type RegistryOptions struct {
 	RegionTTL time.Duration
 	// Clock returns the current time (for RegionTTL). Default time.Now.
 	Clock func() time.Time
+	// MeterProvider and TracerProvider, if set, are the defaults of the
+	// same fields of every Session and RegionalAccount the registry
+	// builds (their option functions above may still change them), so
+	// that one pair of providers sees a whole fleet. Default none.
+	MeterProvider  metric.MeterProvider
+	TracerProvider trace.TracerProvider
 }
 
 // Registry is the seed's set of caching singleton factories: asked twice for
@@ -80,6 +89,14 @@ func NewRegistry(optFns ...func(*RegistryOptions)) *Registry {
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
+	}
+	if mp, tp := opts.MeterProvider, opts.TracerProvider; mp != nil || tp != nil {
+		opts.SessionOptions = append([]func(*SessionOptions){func(o *SessionOptions) {
+			o.MeterProvider, o.TracerProvider = mp, tp
+		}}, opts.SessionOptions...)
+		opts.RegionalAccountOptions = append([]func(*RegionalAccountOptions){func(o *RegionalAccountOptions) {
+			o.MeterProvider, o.TracerProvider = mp, tp
+		}}, opts.RegionalAccountOptions...)
 	}
 	salt := make([]byte, 32)
 	_, _ = rand.Read(salt)

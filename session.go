@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -77,6 +79,18 @@ type SessionOptions struct {
 	// read timeout); negative means no bound. They apply to the HTTP client
 	// the session makes, not to one given through LoadOptions.
 	ConnectTimeout, ReadTimeout time.Duration
+
+	// MeterProvider, if set, counts the credentials each assumed role
+	// retrieves (awsaccount.role.assumes, by the role's account_id, with
+	// refresh true after the first), and receives the SDK's own metrics
+	// of the clients built from the session's Config (STS AssumeRole
+	// included). Default none, at no cost.
+	MeterProvider metric.MeterProvider
+
+	// TracerProvider, if set, receives the SDK's spans of the clients
+	// built from the session's Config (STS AssumeRole and
+	// GetCallerIdentity included). Default none.
+	TracerProvider trace.TracerProvider
 }
 
 // resolveSessionOptions applies the defaults, then optFns, then checks.
@@ -112,7 +126,8 @@ type Session struct {
 	opts   SessionOptions
 	log    *slog.Logger
 
-	endpoints *endpointSource // nil without ServiceEndpoints
+	endpoints *endpointSource   // nil without ServiceEndpoints
+	tel       *sessionTelemetry // nil without a MeterProvider or TracerProvider
 
 	top atomic.Pointer[layer] // current top of the stack; never nil after NewSession
 
@@ -178,8 +193,12 @@ func newSession(ctx context.Context, p SessionParameters, opts SessionOptions, s
 	if eps != nil {
 		cfg.ConfigSources = withEndpointSource(cfg.ConfigSources, eps)
 	}
+	tel := newSessionTelemetry(opts)
+	if tel != nil {
+		cfg = withSDKTelemetry(cfg, tel.sdk)
+	}
 	params := p
-	s := &Session{params: &params, opts: opts, log: opts.Logger, endpoints: eps}
+	s := &Session{params: &params, opts: opts, log: opts.Logger, endpoints: eps, tel: tel}
 	s.top.Store(&layer{cfg: cfg})
 	opts.Logger.Debug("awsaccount: session created", "params", p)
 	return s, nil
@@ -349,7 +368,7 @@ func (s *Session) fork() *Session {
 	for base.parent != nil {
 		base = base.parent
 	}
-	f := &Session{params: s.params, opts: s.opts, log: s.log, endpoints: s.endpoints}
+	f := &Session{params: s.params, opts: s.opts, log: s.log, endpoints: s.endpoints, tel: s.tel}
 	f.top.Store(base)
 	return f
 }
@@ -411,7 +430,11 @@ func (s *Session) newLayer(below *layer, r AssumeRoleParameters) *layer {
 		})
 	}
 	cfg := below.cfg.Copy()
-	cfg.Credentials = aws.NewCredentialsCache(&earlyExpiry{provider: provider, window: s.opts.ExpiryWindow, role: r.RoleArn})
+	ee := &earlyExpiry{provider: provider, window: s.opts.ExpiryWindow, role: r.RoleArn}
+	if s.tel != nil && s.tel.assumes != nil {
+		ee.assumes = &assumeCounter{counter: s.tel.assumes, accountID: arnAccount(r.RoleArn)}
+	}
+	cfg.Credentials = aws.NewCredentialsCache(ee)
 	role := r
 	return &layer{parent: below, cfg: cfg, role: &role, depth: below.depth + 1}
 }
@@ -442,11 +465,15 @@ func policyDescriptors(arns []string) []ststypes.PolicyDescriptorType {
 type earlyExpiry struct {
 	provider aws.CredentialsProvider
 	window   time.Duration
-	role     string // the role's ARN, for errors
+	role     string         // the role's ARN, for errors
+	assumes  *assumeCounter // nil without a MeterProvider
 }
 
 func (e *earlyExpiry) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	c, err := e.provider.Retrieve(ctx)
+	if e.assumes != nil {
+		e.assumes.observe(ctx, err)
+	}
 	if err != nil {
 		return c, &roleError{roleArn: e.role, err: err}
 	}
