@@ -6,6 +6,7 @@ import (
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/resource"
 )
 
 // Options tune a Collector.
@@ -16,6 +17,9 @@ type Options struct {
 	Readers []sdkmetric.Reader
 	// Now is the clock of the run's wall time. Default time.Now.
 	Now func() time.Time
+	// Resource describes the program to those other readers (an
+	// exporter's); the report does not read it. Default: the SDK's.
+	Resource *resource.Resource
 }
 
 // Collector gathers the metrics of one run. Its wall time starts when it
@@ -43,6 +47,9 @@ func New(optFns ...func(*Options)) *Collector {
 	// No cardinality limit: the SDK's default (2000 series per
 	// instrument) would fold a fleet's targets into one overflow series.
 	opts := []sdkmetric.Option{sdkmetric.WithReader(reader), sdkmetric.WithCardinalityLimit(0)}
+	if o.Resource != nil {
+		opts = append(opts, sdkmetric.WithResource(o.Resource))
+	}
 	for _, r := range o.Readers {
 		opts = append(opts, sdkmetric.WithReader(r))
 	}

@@ -19,8 +19,9 @@ func (s *Summary) WriteText(w io.Writer, maxTargets int) error {
 	if t.Refusals > 0 {
 		refused = fmt.Sprintf(", %d refused by our rate limits", t.Refusals)
 	}
-	ew.printf("Run: %s wall; %d calls, %d requests (%d retries), %d throttled%s, %d failed.\n",
-		seconds(s.WallSeconds), t.Calls, t.Requests, t.Retries, t.Throttled(), refused, t.Failed())
+	ew.printf("Run: %s wall; %s, %s (%s), %d throttled%s, %d failed.\n",
+		seconds(s.WallSeconds), plural(t.Calls, "call"), plural(t.Requests, "request"), plural(t.Retries, "retry", "retries"),
+		t.Throttled(), refused, t.Failed())
 	if t.CallSeconds > 0 {
 		ew.printf("Time in calls: %s: waiting on our rate limits %s (%s), in AWS %s (%s), backoff and other %s (%s).\n",
 			seconds(t.CallSeconds), seconds(t.WaitSeconds), percent(t.WaitSeconds, t.CallSeconds),
@@ -32,7 +33,8 @@ func (s *Summary) WriteText(w io.Writer, maxTargets int) error {
 		for _, r := range s.Roles {
 			assumes, refreshes, failures = assumes+r.AssumeRoles, refreshes+r.Refreshes, failures+r.Failures
 		}
-		ew.printf("AssumeRole: %d calls for %d accounts (refreshes %d, failed %d).\n", assumes, len(s.Roles), refreshes, failures)
+		ew.printf("AssumeRole: %s for %s (refreshes %d, failed %d).\n",
+			plural(assumes, "call"), plural(int64(len(s.Roles)), "account"), refreshes, failures)
 	}
 	if len(s.Findings) > 0 {
 		ew.printf("\nWhere the time went:\n")
@@ -69,6 +71,18 @@ func (s *Summary) WriteText(w io.Writer, maxTargets int) error {
 		ew.err = err
 	}
 	return ew.err
+}
+
+// plural is "1 call", "2 calls"; forms[0] is the plural when it is not
+// the singular and an s.
+func plural(n int64, singular string, forms ...string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	if len(forms) > 0 {
+		return fmt.Sprintf("%d %s", n, forms[0])
+	}
+	return fmt.Sprintf("%d %ss", n, singular)
 }
 
 // errWriter keeps the first error of a series of writes.
