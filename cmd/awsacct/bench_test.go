@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,8 @@ func BenchmarkVersionStartup(b *testing.B) {
 
 // BenchmarkCallThroughput runs `awsacct call sts get_caller_identity` over
 // every aws region of one account against an in-process endpoint, with no
-// rate limit: the CLI's own cost per target.
+// rate limit: the CLI's own cost per target, without and with --report
+// (the metrics of every request, summed at the end).
 func BenchmarkCallThroughput(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/xml")
@@ -43,14 +45,23 @@ func BenchmarkCallThroughput(b *testing.B) {
 	os.Setenv("AWS_SECRET_ACCESS_KEY", "x")
 	defer os.Unsetenv("AWS_ACCESS_KEY_ID")
 	defer os.Unsetenv("AWS_SECRET_ACCESS_KEY")
-	targets := 0
-	start := time.Now()
-	for b.Loop() {
-		r := awsacct(b, nil, "call", "sts", "get_caller_identity", "--regions", "*", "-o", "jsonl", "--concurrency", "16")
-		if r.code != 0 {
-			b.Fatalf("exit %d: %s", r.code, r.stderr)
-		}
-		targets += strings.Count(r.stdout, "\n")
+	for name, extra := range map[string][]string{"plain": nil, "report": {"--report"}} {
+		b.Run(name, func(b *testing.B) {
+			targets := 0
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			for b.Loop() {
+				r := awsacct(b, nil, append([]string{"call", "sts", "get_caller_identity", "--regions", "*", "-o", "jsonl", "--concurrency", "16"}, extra...)...)
+				if r.code != 0 {
+					b.Fatalf("exit %d: %s", r.code, r.stderr)
+				}
+				targets += strings.Count(r.stdout, `"operation"`) // a record each; the report line has none
+			}
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(targets)/elapsed.Seconds(), "targets/s")
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(targets), "allocs/target")
+		})
 	}
-	b.ReportMetric(float64(targets)/time.Since(start).Seconds(), "targets/s")
 }

@@ -25,6 +25,7 @@ type callOptions struct {
 	f       *factory
 	targets targetOptions
 	output  outputOptions
+	report  reportOptions
 
 	service, operation string
 	input              string // --input or --cli-input-json
@@ -84,6 +85,7 @@ func newCmdCall(f *factory, runF func(*callOptions) error) *cobra.Command {
 	fs := cmd.Flags()
 	opts.targets.addFlags(fs)
 	opts.output.addFlags(fs, f.getenv, formats...)
+	opts.report.addFlags(fs)
 	registerCompletions(f, cmd)
 	fs.StringVar(&opts.input, "input", "", "operation input: `JSON`, @FILE or file://PATH")
 	fs.StringVar(&opts.input, "cli-input-json", "", "the same as --input, by the AWS CLI's name")
@@ -214,8 +216,13 @@ func runCall(ctx context.Context, o *callOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.report.open(); err != nil {
+		return err
+	}
+	defer o.report.discard()
 	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
+	c.report = o.report.wanted()
 	p, err := c.prepare(ctx, false, false)
 	if err != nil {
 		return err
@@ -278,6 +285,10 @@ func runCall(ctx context.Context, o *callOptions) error {
 	if cut > 0 {
 		fmt.Fprintf(o.f.stderr, "awsacct: %s\n", spec.pages.cutNote(cut, len(targets)))
 	}
+	// Interrupted or out of time, the report says where the time went.
+	if err := o.report.write(ctx, c.tel, o.output.format, o.f.stdout, o.f.stderr); err != nil {
+		return err
+	}
 	return c.end(ctx, failed)
 }
 
@@ -332,8 +343,9 @@ func (s *callSpec) callOne(ctx context.Context, ra *awsaccount.RegionalAccount) 
 	cfg := ra.Config()
 	// CloudWatch's Query protocol works everywhere (moto does not speak the
 	// SDK's default CBOR); path-style S3 addressing is what custom
-	// endpoints (emulators, some VPC endpoints) need.
-	opts := []func(any){awsapi.UseQueryProtocol}
+	// endpoints (emulators, some VPC endpoints) need. The SDK's own metrics
+	// are not the run's (see ourMetricsOnly).
+	opts := []func(any){awsapi.UseQueryProtocol, noSDKMetrics}
 	if cfg.BaseEndpoint != nil {
 		opts = append(opts, awsapi.UsePathStyle)
 	}

@@ -51,6 +51,9 @@ type cli struct {
 	log   *slog.Logger
 	redis *redislimit.Backend // opened by backends, closed by close
 	mfa   *mfaCodes           // set by prepare
+	// report asks prepare for the run report's collector (call --report).
+	report bool
+	tel    *telemetry // set by prepare; nil without report or export
 
 	cancel context.CancelFunc // ends the run's context
 	// interrupted reports whether the run was cancelled from outside
@@ -78,6 +81,10 @@ func (f *factory) newRun(ctx context.Context, o *targetOptions) (context.Context
 
 func (c *cli) close() {
 	c.cancel()
+	// The final export, bounded, also after an interrupt or --timeout.
+	if err := c.tel.shutdown(context.Background()); err != nil {
+		fmt.Fprintf(c.f.stderr, "awsacct: telemetry export: %v\n", err)
+	}
 	if c.redis != nil {
 		c.redis.Close()
 	}
@@ -126,6 +133,9 @@ func (c *cli) registry() *awsaccount.Registry {
 			so.LoadOptions = append(so.LoadOptions, c.loadOptions()...)
 		})
 		o.Backends = c.backends()
+		if mp, tp := c.tel.providers(); mp != nil || tp != nil {
+			o.MeterProvider, o.TracerProvider = mp, tp
+		}
 	})
 }
 

@@ -33,6 +33,10 @@ func (p *plan) info(ra *awsaccount.RegionalAccount) accountInfo { return p.book.
 // An empty run is an error naming what emptied it (the config's filters,
 // --shard) unless --allow-empty.
 func (c *cli) prepare(ctx context.Context, lookupAll, withARN bool) (*plan, error) {
+	var err error
+	if c.tel, err = startTelemetry(ctx, c.f.getenv, c.f.stderr, c.report); err != nil {
+		return nil, err
+	}
 	c.mfa = newMFACodes(ctx, c.opts.mfaCode, c.f.askMFA)
 	set, err := c.loadTargets(ctx)
 	if err != nil {
