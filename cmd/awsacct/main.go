@@ -4,11 +4,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel"
 )
 
 // quietRedis drops go-redis's own log lines.
@@ -20,6 +22,13 @@ func main() {
 	// go-redis prints connection failures through a package-global logger;
 	// redislimit already reports outages through the CLI's own logger.
 	redis.SetLogger(quietRedis{})
+	// OpenTelemetry reports the failures of exports that run in the
+	// background (the periodic metric export, the span batcher) through a
+	// package-global handler; the final export's failure is the run's own
+	// note (cli.close).
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		fmt.Fprintln(os.Stderr, "awsacct: telemetry export:", err)
+	}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := execute(ctx, newFactory(os.Stdout, os.Stderr), os.Args[1:])
 	stop()
