@@ -50,8 +50,9 @@ const flushTimeout = 5 * time.Second
 // reportTargets is how many targets the text report lists: the slowest.
 const reportTargets = 10
 
-// awsaccountScope is the root package's instrumentation scope, the one
-// meter the run's provider serves.
+// awsaccountScope is the root package's instrumentation scope, and the
+// prefix of its other packages' (ratelimit, ratelimit/redislimit): the
+// meters the run's provider serves.
 //
 // SEAM(root): the root package does not export its scope name; a rename
 // empties the report and fails TestCallReport.
@@ -194,11 +195,11 @@ func (t *telemetry) shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// ourMetricsOnly serves the awsaccount package's meter and a no-op meter
-// for every other scope: the SDK's own metrics (client.call.duration and
-// the like, which the root hands the same provider) are neither reported
-// nor exported. They would cost a few hundred allocations per call and
-// double what our own metrics say.
+// ourMetricsOnly serves the meters of this module's packages (the root's,
+// ratelimit's, redislimit's) and a no-op meter for every other scope: the
+// SDK's own metrics (client.call.duration and the like, which the root
+// hands the same provider) are neither reported nor exported. They would
+// cost a few hundred allocations per call and say again what ours say.
 type ourMetricsOnly struct {
 	embedded.MeterProvider
 	mp metric.MeterProvider
@@ -207,7 +208,7 @@ type ourMetricsOnly struct {
 var _ metric.MeterProvider = ourMetricsOnly{}
 
 func (p ourMetricsOnly) Meter(name string, opts ...metric.MeterOption) metric.Meter {
-	if name == awsaccountScope {
+	if name == awsaccountScope || strings.HasPrefix(name, awsaccountScope+"/") {
 		return p.mp.Meter(name, opts...)
 	}
 	return metricnoop.Meter{}
