@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/awsaccount/awsaccount"
 )
 
 // maxSteps bounds the values one Decode builds, so that aliases cannot
@@ -84,7 +86,7 @@ func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
 			}
 			u := rv.Addr().Interface().(encoding.TextUnmarshaler)
 			if err := u.UnmarshalText([]byte(n.text)); err != nil {
-				return d.fail(n.pos, path, ErrType, "%s", d.problemOf(path, err))
+				return d.fail(n.pos, path, ErrType, "%s", problemOf(path, err))
 			}
 			return d.validate(n, path, rv)
 		}
@@ -148,7 +150,7 @@ func (d *decoder) callUnmarshaler(n *node, path string, rv reflect.Value, u yaml
 		if errors.As(err, &own) {
 			return err
 		}
-		return d.rerooted(n, path, rv.Type(), ErrType, err)
+		return d.rerooted(n, path, ErrType, err)
 	}
 	return d.validate(n, path, rv)
 }
@@ -160,10 +162,10 @@ func (d *decoder) callBytesUnmarshaler(n *node, path string, rv reflect.Value, u
 	}
 	b, err := marshalPlain(v)
 	if err != nil {
-		return d.fail(n.pos, path, ErrType, "%s", d.problemOf(path, err))
+		return d.fail(n.pos, path, ErrType, "%s", problemOf(path, err))
 	}
 	if err := u.UnmarshalYAML(b); err != nil {
-		return d.rerooted(n, path, rv.Type(), ErrType, err)
+		return d.rerooted(n, path, ErrType, err)
 	}
 	return d.validate(n, path, rv)
 }
@@ -182,115 +184,68 @@ func (d *decoder) validate(n *node, path string, rv reflect.Value) error {
 		return nil
 	}
 	if err := v.Validate(); err != nil {
-		return d.rerooted(n, path, rv.Type(), ErrInvalid, err)
+		return d.rerooted(n, path, ErrInvalid, err)
 	}
 	return nil
 }
 
 // rerooted turns an error of a type's own method (Validate, UnmarshalYAML)
-// into an *Error at path. When the error names a field (a ParameterError or
-// any error type with Path and Problem fields), the path is joined under
-// path and located in the file.
-func (d *decoder) rerooted(n *node, path string, typ reflect.Type, k error, err error) error {
-	rel, problem, ok := fieldOf(err)
-	if !ok {
-		rel, problem, ok = fieldInMessage(typ, err.Error())
-	}
-	if !ok {
-		return &Error{File: d.f.name, Path: path, Line: n.pos.line, Column: n.pos.col, Rendered: d.f.rendered,
-			Problem: d.problemOf(path, err), Kind: k, Err: err}
-	}
-	// A type names its own fields either relative to itself (max_count) or
-	// under its conventional key (SessionParameters.aws_access_key_id);
-	// drop that key when it is not a field of the type.
-	if first, rest, _ := cutPath(rel); first != "" && !hasKey(typ, first) {
-		rel = rest
-	}
-	full := joinPath(path, rel)
-	p := n.pos
+// into an *Error at path: see File.fieldError. The key of the value
+// being decoded, when there is one, is where a field the file lacks is
+// reported.
+func (d *decoder) rerooted(n *node, path string, k error, err error) error {
+	at := n.pos
 	if d.keyPos.line > 0 {
-		p = d.keyPos
+		at = d.keyPos
 	}
-	if e, ok := lookupRel(n, rel); ok {
-		p = e
-	}
-	return &Error{File: d.f.name, Path: full, Line: p.line, Column: p.col, Rendered: d.f.rendered,
-		Problem: problem, Kind: k, Err: err}
+	return d.f.fieldError(n, path, at, k, err)
 }
 
-// fieldOf finds, in err's tree, the errors naming a field: pointers to
-// structs with a string Path and either a string Problem
-// (awsaccount.ParameterError) or an error Err (regions.FilterError). It
-// returns the first, with a count of the others in its problem.
-func fieldOf(err error) (path, problem string, ok bool) {
-	var found [][2]string
-	var walk func(e error, depth int)
-	walk = func(e error, depth int) {
-		if e == nil || depth > 20 {
-			return
-		}
-		if p, q, ok := fieldStruct(e); ok {
-			found = append(found, [2]string{p, q})
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, c := range u.Unwrap() {
-				walk(c, depth+1)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap(), depth+1)
-		}
+// fieldError turns err, returned for the value n at path, into an *Error of
+// kind k. An awsaccount.FieldError names its field relative to the value
+// checked: that path is joined under path and located below n (at when the
+// file does not have it). Any other error is placed at n, its message
+// hidden when path names a secret.
+func (f *File) fieldError(n *node, path string, at pos, k error, err error) *Error {
+	var fe awsaccount.FieldError
+	if !errors.As(err, &fe) {
+		e := f.errorAt(n.pos, path, k, problemOf(path, err))
+		e.Err = err
+		return e
 	}
-	walk(err, 0)
-	if len(found) == 0 {
-		return "", "", false
+	rel, problem := fe.Field()
+	if more := countFieldErrors(err) - 1; more > 0 {
+		problem += fmt.Sprintf(" (and %d more problems)", more)
 	}
-	path, problem = found[0][0], found[0][1]
-	if len(found) > 1 {
-		problem += fmt.Sprintf(" (and %d more problems)", len(found)-1)
+	if p, ok := lookupRel(n, rel); ok {
+		at = p
 	}
-	return path, problem, true
+	e := f.errorAt(at, joinPath(path, rel), k, problem)
+	e.Err = err
+	return e
 }
 
-func fieldStruct(e error) (path, problem string, ok bool) {
-	v := reflect.ValueOf(e)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return "", "", false
+// countFieldErrors counts the field errors in err's tree: a Validate may
+// join several (regions.Filter.Validate reports every bad pattern).
+func countFieldErrors(err error) int {
+	if _, ok := err.(awsaccount.FieldError); ok {
+		return 1
 	}
-	s := v.Elem()
-	pf := s.FieldByName("Path")
-	if !pf.IsValid() || pf.Kind() != reflect.String {
-		return "", "", false
-	}
-	if qf := s.FieldByName("Problem"); qf.IsValid() && qf.Kind() == reflect.String {
-		return pf.String(), qf.String(), true
-	}
-	if ef := s.FieldByName("Err"); ef.IsValid() && ef.CanInterface() {
-		if inner, isErr := ef.Interface().(error); isErr && inner != nil {
-			return pf.String(), inner.Error(), true
+	n := 0
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			n += countFieldErrors(e)
 		}
+	case interface{ Unwrap() error }:
+		n = countFieldErrors(u.Unwrap())
 	}
-	return "", "", false
-}
-
-// fieldInMessage reads a message that starts with a key of typ
-// ("max_count must be >= 0, got -1") as naming that field.
-func fieldInMessage(typ reflect.Type, msg string) (path, problem string, ok bool) {
-	if typ == nil {
-		return "", "", false
-	}
-	key, rest, found := strings.Cut(msg, " ")
-	key = strings.TrimSuffix(key, ":")
-	if !found || !hasKey(typ, key) {
-		return "", "", false
-	}
-	return key, strings.TrimSpace(rest), true
+	return n
 }
 
 // problemOf is err's message, unless path ends in a secret key: then a
 // message that cannot quote the value.
-func (d *decoder) problemOf(path string, err error) string {
+func problemOf(path string, err error) string {
 	if isSecret(path) {
 		return "is not valid (the value is secret and not shown)"
 	}
@@ -676,16 +631,4 @@ func collectFields(t reflect.Type, index []int, f *structFields, depth int) {
 			f.byKey[name] = idx
 		}
 	}
-}
-
-// hasKey reports whether struct type t (or *t) has a field under key.
-func hasKey(t reflect.Type, key string) bool {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return false
-	}
-	_, ok := fieldsOf(t).byKey[key]
-	return ok
 }

@@ -63,12 +63,17 @@
 // Each value that has a Validate method (SessionParameters,
 // AssumeRoleParameters, AccountSpec, the rate limit, the region filter) is
 // validated as soon as it is decoded; a refusal is ErrInvalid, and
-// errors.As reaches the *awsaccount.ParameterError beneath.
+// errors.As reaches the field error beneath: the *awsaccount.ParameterError
+// of the root package's types, the *ratelimit.LimitError of a RateLimit,
+// the *regions.FilterError of a Filter. Their paths, relative to the value
+// checked, are joined under the value's path and located in the file.
 //
 // # Errors
 //
 // Every error about the file's content is an *Error that matches one of
-// the package's sentinels with errors.Is, and reads
+// the package's sentinels with errors.Is. It is an awsaccount.FieldError,
+// as the root package's errors are, so that one errors.As finds the key
+// path and the problem whichever layer refused the input. It reads
 //
 //	configure.yaml:13:2: YourApp.RegionalAccountSet[1].RegionalAccounts.RateLimit.max_count: must be an integer, not "ten"
 //
