@@ -1,7 +1,6 @@
 package configfile
 
 import (
-	"encoding"
 	"errors"
 	"fmt"
 	"math"
@@ -11,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/goccy/go-yaml"
 
 	"github.com/awsaccount/awsaccount"
 )
@@ -37,24 +34,16 @@ type yamlUnmarshaler interface {
 	UnmarshalYAML(unmarshal func(any) error) error
 }
 
-// bytesUnmarshaler is goccy/go-yaml's other unmarshaler interface.
-type bytesUnmarshaler interface {
-	UnmarshalYAML([]byte) error
-}
-
 // validator is implemented by spec types that check themselves.
 type validator interface{ Validate() error }
 
-var (
-	durationType = reflect.TypeFor[time.Duration]()
-	textUnmType  = reflect.TypeFor[encoding.TextUnmarshaler]()
-)
+var durationType = reflect.TypeFor[time.Duration]()
 
 func (d *decoder) fail(p pos, path string, k error, format string, args ...any) error {
 	return d.f.errorAt(p, path, k, fmt.Sprintf(format, args...))
 }
 
-// decode fills rv (settable) from n, at path.
+// decode fills rv (settable) from n, at path, then validates it.
 func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
 	d.steps++
 	if d.steps > maxSteps {
@@ -71,24 +60,8 @@ func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
 		return d.decode(n, path, rv.Elem())
 	}
 	if rv.CanAddr() {
-		switch u := rv.Addr().Interface().(type) {
-		case yamlUnmarshaler:
+		if u, ok := rv.Addr().Interface().(yamlUnmarshaler); ok {
 			return d.callUnmarshaler(n, path, rv, u)
-		case bytesUnmarshaler:
-			return d.callBytesUnmarshaler(n, path, rv, u)
-		}
-		if rv.Addr().Type().Implements(textUnmType) && rv.Type() != durationType {
-			if n.kind == nullNode {
-				return nil
-			}
-			if n.kind != scalarNode {
-				return d.fail(n.pos, path, ErrType, "must be a scalar, not %s", n.kind)
-			}
-			u := rv.Addr().Interface().(encoding.TextUnmarshaler)
-			if err := u.UnmarshalText([]byte(n.text)); err != nil {
-				return d.fail(n.pos, path, ErrType, "%s", problemOf(path, err))
-			}
-			return d.validate(n, path, rv)
 		}
 	}
 	if n.kind == nullNode {
@@ -96,45 +69,44 @@ func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
 		// means "not given" to boto3.
 		return nil
 	}
-	if rv.Type() == durationType {
-		return d.duration(n, path, rv)
-	}
-	var err error
-	switch rv.Kind() {
-	case reflect.String:
-		err = d.str(n, path, rv)
-	case reflect.Bool:
-		err = d.boolean(n, path, rv)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		err = d.integer(n, path, rv)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		err = d.unsigned(n, path, rv)
-	case reflect.Float32, reflect.Float64:
-		err = d.float(n, path, rv)
-	case reflect.Struct:
-		err = d.structure(n, path, rv)
-	case reflect.Map:
-		err = d.mapping(n, path, rv)
-	case reflect.Slice:
-		err = d.slice(n, path, rv)
-	case reflect.Array:
-		err = d.array(n, path, rv)
-	case reflect.Interface:
-		if rv.NumMethod() != 0 {
-			return d.fail(n.pos, path, ErrType, "cannot decode into the interface type %s", rv.Type())
-		}
-		var v any
-		v, err = d.plain(n, path)
-		if err == nil && v != nil {
-			rv.Set(reflect.ValueOf(v))
-		}
-	default:
-		return d.fail(n.pos, path, ErrType, "cannot decode into the Go type %s", rv.Type())
-	}
-	if err != nil {
+	if err := d.value(n, path, rv); err != nil {
 		return err
 	}
 	return d.validate(n, path, rv)
+}
+
+// value fills rv from n by the Go kind of rv: what the spec types (and
+// applications' own sections) are made of.
+func (d *decoder) value(n *node, path string, rv reflect.Value) error {
+	if rv.Type() == durationType {
+		return d.duration(n, path, rv)
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		return d.str(n, path, rv)
+	case reflect.Bool:
+		return d.boolean(n, path, rv)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return d.integer(n, path, rv)
+	case reflect.Float32, reflect.Float64:
+		return d.float(n, path, rv)
+	case reflect.Struct:
+		return d.structure(n, path, rv)
+	case reflect.Map:
+		return d.mapping(n, path, rv)
+	case reflect.Slice:
+		return d.slice(n, path, rv)
+	case reflect.Interface:
+		if rv.NumMethod() != 0 {
+			break
+		}
+		v, err := d.plain(n, path)
+		if err == nil && v != nil {
+			rv.Set(reflect.ValueOf(v))
+		}
+		return err
+	}
+	return d.fail(n.pos, path, ErrType, "cannot decode into the Go type %s", rv.Type())
 }
 
 func (d *decoder) callUnmarshaler(n *node, path string, rv reflect.Value, u yamlUnmarshaler) error {
@@ -150,21 +122,6 @@ func (d *decoder) callUnmarshaler(n *node, path string, rv reflect.Value, u yaml
 		if errors.As(err, &own) {
 			return err
 		}
-		return d.rerooted(n, path, ErrType, err)
-	}
-	return d.validate(n, path, rv)
-}
-
-func (d *decoder) callBytesUnmarshaler(n *node, path string, rv reflect.Value, u bytesUnmarshaler) error {
-	v, err := d.plain(n, path)
-	if err != nil {
-		return err
-	}
-	b, err := marshalPlain(v)
-	if err != nil {
-		return d.fail(n.pos, path, ErrType, "%s", problemOf(path, err))
-	}
-	if err := u.UnmarshalYAML(b); err != nil {
 		return d.rerooted(n, path, ErrType, err)
 	}
 	return d.validate(n, path, rv)
@@ -337,31 +294,6 @@ func (d *decoder) integer(n *node, path string, rv reflect.Value) error {
 	return nil
 }
 
-func (d *decoder) unsigned(n *node, path string, rv reflect.Value) error {
-	var u uint64
-	ok := false
-	switch v := n.value.(type) {
-	case int64:
-		if v >= 0 {
-			u, ok = uint64(v), true
-		}
-	case uint64:
-		u, ok = v, true
-	case float64:
-		if v == math.Trunc(v) && v >= 0 && v < math.MaxUint64 {
-			u, ok = uint64(v), true
-		}
-	}
-	if n.kind != scalarNode || n.str || !ok {
-		return d.fail(n.pos, path, ErrType, "must be a non-negative integer, not %s", describe(n, path))
-	}
-	if rv.OverflowUint(u) {
-		return d.fail(n.pos, path, ErrType, "%s is out of range for %s", describe(n, path), rv.Type())
-	}
-	rv.SetUint(u)
-	return nil
-}
-
 func (d *decoder) float(n *node, path string, rv reflect.Value) error {
 	f, ok := number(n)
 	if !ok {
@@ -515,21 +447,6 @@ func (d *decoder) slice(n *node, path string, rv reflect.Value) error {
 	return nil
 }
 
-func (d *decoder) array(n *node, path string, rv reflect.Value) error {
-	if n.kind != seqNode {
-		return d.fail(n.pos, path, ErrType, "must be a list, not %s", n.kind)
-	}
-	if len(n.items) != rv.Len() {
-		return d.fail(n.pos, path, ErrType, "must be a list of %d items, not %d", rv.Len(), len(n.items))
-	}
-	for i, item := range n.items {
-		if err := d.decode(item, indexPath(path, i), rv.Index(i)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // plain builds the untyped value of n: map[string]any, []any, string, int,
 // uint64, float64, bool or nil, as PyYAML would.
 func (d *decoder) plain(n *node, path string) (any, error) {
@@ -573,10 +490,6 @@ func (d *decoder) plain(n *node, path string) (any, error) {
 	}
 	return nil, nil
 }
-
-// marshalPlain writes a plain value back as YAML, for types that decode
-// themselves from bytes.
-func marshalPlain(v any) ([]byte, error) { return yaml.Marshal(v) }
 
 // structFields is the YAML view of a struct type.
 type structFields struct {

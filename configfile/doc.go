@@ -51,9 +51,12 @@
 //	}
 //	err := f.Decode("YourApp.RegionalAccountSet", &specs)
 //
-// Decode fills any Go value: the spec types of package awsaccount, or an
-// application's own section, as the seed's YourApp is. Struct fields are
-// named by their yaml tags. Decoding is strict: a key the type does not
+// Decode fills the spec types of package awsaccount, or an application's
+// own section, as the seed's YourApp is, made of what configs hold:
+// strings, bools, ints, floats, durations, structs, maps with string keys,
+// slices, pointers and any (map[string]any, []any, string, int, float64,
+// bool). Other Go types (unsigned integers, arrays, non-empty interfaces)
+// are ErrType. Struct fields are named by their yaml tags. Decoding is strict: a key the type does not
 // have is ErrUnknownKey (unless Options.AllowUnknownKeys), a value of the
 // wrong shape is ErrType. A time.Duration, such as a RateLimit's interval,
 // takes seconds (1, 1.0, 0.5) or a Go duration string ("500ms", "2m"). A

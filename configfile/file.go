@@ -15,7 +15,7 @@ const MaxSize = 4 << 20
 // Options tune Load and Read.
 type Options struct {
 	// Data are the template's variables. Nil (the default) means the
-	// process environment, os.Environ, as a map of strings.
+	// process environment: Environ(os.Environ()).
 	Data map[string]any
 	// AllowUnknownKeys makes Decode skip keys its target type does not
 	// have, instead of failing. Default false: a misspelt key is an error.
@@ -53,7 +53,7 @@ func Read(r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
 		fn(&opts)
 	}
 	if opts.Data == nil {
-		opts.Data = Environ()
+		opts.Data = Environ(os.Environ())
 	}
 	src, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
@@ -81,10 +81,11 @@ func Read(r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
 	return f, nil
 }
 
-// Environ returns the process environment as template data: each variable
-// as a string.
-func Environ() map[string]any {
-	env := os.Environ()
+// Environ returns an environment, in the "NAME=value" form of os.Environ,
+// as template data: each variable as a string. Read uses
+// Environ(os.Environ()) when Options.Data is nil; a program that keeps its
+// own environment (a CLI under test) passes that.
+func Environ(env []string) map[string]any {
 	m := make(map[string]any, len(env))
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -146,8 +147,10 @@ func (f *File) find(path string) (*node, error) {
 // error is an *Error naming the full key path and the line and column of
 // the key.
 //
-// Struct fields are named by their yaml tags (",inline" embeds); types with
-// an UnmarshalYAML(func(any) error) error method decode themselves. A
+// v may hold strings, bools, ints, floats, durations, structs, maps with
+// string keys, slices, pointers and any. Struct fields are named by their
+// yaml tags (",inline" embeds); types with an UnmarshalYAML(func(any) error)
+// error method decode themselves. A
 // time.Duration takes seconds (1, 0.5) or a Go duration string ("500ms").
 // A string takes any scalar as written. A key with no value (null) leaves
 // its target unchanged.

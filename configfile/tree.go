@@ -154,60 +154,24 @@ func (r *resolver) errAt(p pos, format string, args ...any) error {
 	return &Error{File: r.name, Line: p.line, Column: p.col, Problem: fmt.Sprintf(format, args...), Kind: ErrSyntax}
 }
 
+// resolve builds the node of n, within the nesting bound.
 func (r *resolver) resolve(n ast.Node) (*node, error) {
 	r.depth++
 	defer func() { r.depth-- }()
-	if r.depth > maxDepth {
-		return nil, r.errAt(posOf(n.GetToken()), "nesting deeper than %d levels", maxDepth)
-	}
 	p := posOf(n.GetToken())
+	if r.depth > maxDepth {
+		return nil, r.errAt(p, "nesting deeper than %d levels", maxDepth)
+	}
+	if s, ok := scalar(n, p); ok {
+		return s, nil
+	}
 	switch v := n.(type) {
-	case *ast.NullNode:
-		return &node{kind: nullNode, pos: p}, nil
-	case *ast.StringNode:
-		plain := v.Token == nil || (v.Token.Type != token.SingleQuoteType && v.Token.Type != token.DoubleQuoteType)
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Value, str: true, plain: plain}, nil
-	case *ast.LiteralNode:
-		s := ""
-		if v.Value != nil {
-			s = v.Value.Value
-		}
-		return &node{kind: scalarNode, pos: p, value: s, text: s, str: true}, nil
-	case *ast.IntegerNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
-	case *ast.FloatNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
-	case *ast.InfinityNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
-	case *ast.NanNode:
-		return &node{kind: scalarNode, pos: p, value: math.NaN(), text: v.Token.Value}, nil
-	case *ast.BoolNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
 	case *ast.TagNode:
 		return r.tagged(v)
 	case *ast.AnchorNode:
-		name := v.Name.GetToken().Value
-		if old, ok := r.anchors[name]; ok {
-			return nil, r.errAt(p, "anchor &%s is defined twice (first at line %d)", name, old.pos.line)
-		}
-		def := &anchorDef{pos: p}
-		r.anchors[name] = def
-		val, err := r.resolveValue(v.Value, p)
-		if err != nil {
-			return nil, err
-		}
-		def.node = val
-		return val, nil
+		return r.anchor(v, p)
 	case *ast.AliasNode:
-		name := v.Value.GetToken().Value
-		def, ok := r.anchors[name]
-		switch {
-		case !ok:
-			return nil, r.errAt(p, "alias *%s refers to no anchor defined before it (&%s)", name, name)
-		case def.node == nil:
-			return nil, r.errAt(p, "alias *%s is inside its own anchor: recursive data is not supported", name)
-		}
-		return def.node, nil
+		return r.alias(v, p)
 	case *ast.MappingNode:
 		m, err := r.mapping(v.Values, p)
 		if err == nil && v.IsFlowStyle && v.Start != nil {
@@ -217,19 +181,81 @@ func (r *resolver) resolve(n ast.Node) (*node, error) {
 	case *ast.MappingValueNode:
 		return r.mapping([]*ast.MappingValueNode{v}, posOf(v.Key.GetToken()))
 	case *ast.SequenceNode:
-		out := &node{kind: seqNode, pos: p, items: make([]*node, 0, len(v.Values))}
-		for _, item := range v.Values {
-			c, err := r.resolveValue(item, p)
-			if err != nil {
-				return nil, err
-			}
-			out.items = append(out.items, c)
-		}
-		return out, nil
+		return r.sequence(v, p)
 	case *ast.CommentGroupNode, *ast.CommentNode:
 		return &node{kind: nullNode, pos: p}, nil
 	}
 	return nil, r.errAt(p, "unsupported YAML construct %s", n.Type())
+}
+
+// scalar returns the node of a null or scalar n.
+func scalar(n ast.Node, p pos) (*node, bool) {
+	switch v := n.(type) {
+	case *ast.NullNode:
+		return &node{kind: nullNode, pos: p}, true
+	case *ast.StringNode:
+		plain := v.Token == nil || (v.Token.Type != token.SingleQuoteType && v.Token.Type != token.DoubleQuoteType)
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Value, str: true, plain: plain}, true
+	case *ast.LiteralNode:
+		s := ""
+		if v.Value != nil {
+			s = v.Value.Value
+		}
+		return &node{kind: scalarNode, pos: p, value: s, text: s, str: true}, true
+	case *ast.IntegerNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, true
+	case *ast.FloatNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, true
+	case *ast.InfinityNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, true
+	case *ast.NanNode:
+		return &node{kind: scalarNode, pos: p, value: math.NaN(), text: v.Token.Value}, true
+	case *ast.BoolNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, true
+	}
+	return nil, false
+}
+
+// anchor defines the anchor of v, once, and resolves its value.
+func (r *resolver) anchor(v *ast.AnchorNode, p pos) (*node, error) {
+	name := v.Name.GetToken().Value
+	if old, ok := r.anchors[name]; ok {
+		return nil, r.errAt(p, "anchor &%s is defined twice (first at line %d)", name, old.pos.line)
+	}
+	def := &anchorDef{pos: p}
+	r.anchors[name] = def
+	val, err := r.resolveValue(v.Value, p)
+	if err != nil {
+		return nil, err
+	}
+	def.node = val
+	return val, nil
+}
+
+// alias returns the node of the anchor v names: an anchor defined before
+// it, and not one v is inside of.
+func (r *resolver) alias(v *ast.AliasNode, p pos) (*node, error) {
+	name := v.Value.GetToken().Value
+	def, ok := r.anchors[name]
+	switch {
+	case !ok:
+		return nil, r.errAt(p, "alias *%s refers to no anchor defined before it (&%s)", name, name)
+	case def.node == nil:
+		return nil, r.errAt(p, "alias *%s is inside its own anchor: recursive data is not supported", name)
+	}
+	return def.node, nil
+}
+
+func (r *resolver) sequence(v *ast.SequenceNode, p pos) (*node, error) {
+	out := &node{kind: seqNode, pos: p, items: make([]*node, 0, len(v.Values))}
+	for _, item := range v.Values {
+		c, err := r.resolveValue(item, p)
+		if err != nil {
+			return nil, err
+		}
+		out.items = append(out.items, c)
+	}
+	return out, nil
 }
 
 // resolveValue resolves n, which may be absent (a key with no value).
