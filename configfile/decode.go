@@ -14,17 +14,13 @@ import (
 	"github.com/awsaccount/awsaccount"
 )
 
-// maxSteps bounds the values one Decode builds, so that aliases cannot
-// expand a short file into an enormous value (the "billion laughs").
-const maxSteps = 1 << 20
-
 // decoder fills Go values from resolved nodes, strictly: a key the target
 // does not have and a value of the wrong type are errors naming the key path
-// and position.
+// and position. Its walk expands aliases; the resolver bounded the tree's
+// size so expanded (MaxValues).
 type decoder struct {
 	f            *File
 	allowUnknown bool
-	steps        int
 	keyPos       pos // of the key whose value is being decoded
 }
 
@@ -45,10 +41,6 @@ func (d *decoder) fail(p pos, path string, k error, format string, args ...any) 
 
 // decode fills rv (settable) from n, at path, then validates it.
 func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
-	d.steps++
-	if d.steps > maxSteps {
-		return d.fail(n.pos, path, ErrType, "the value expands (through aliases) to more than %d nodes", maxSteps)
-	}
 	if rv.Kind() == reflect.Pointer {
 		if n.kind == nullNode {
 			rv.SetZero()
@@ -450,10 +442,6 @@ func (d *decoder) slice(n *node, path string, rv reflect.Value) error {
 // plain builds the untyped value of n: map[string]any, []any, string, int,
 // uint64, float64, bool or nil, as PyYAML would.
 func (d *decoder) plain(n *node, path string) (any, error) {
-	d.steps++
-	if d.steps > maxSteps {
-		return nil, d.fail(n.pos, path, ErrType, "the value expands (through aliases) to more than %d nodes", maxSteps)
-	}
 	switch n.kind {
 	case scalarNode:
 		switch v := n.value.(type) {

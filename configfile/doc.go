@@ -9,14 +9,14 @@
 //
 // # Loading
 //
-// Load reads a file and Read an io.Reader:
+// Load reads a file and Read an io.Reader; LoadContext and ReadContext do
+// the same, and give up when their context is done:
 //
-//	f, err := configfile.Load("configure.yaml")
+//	f, err := configfile.LoadContext(ctx, "configure.yaml")
 //
 // The text is rendered with Jinja (github.com/nikolalohinski/gonja/v2):
-// {{ NAME }} is the variable NAME, filters work ({{ NAME | default('x') }},
-// {{ NAME | lower }}), and so do {% if %} and {% for %}. The variables are
-// the process environment unless Options.Data says otherwise:
+// {{ NAME }} is the variable NAME. The variables are the process
+// environment unless Options.Data says otherwise:
 //
 //	f, err := configfile.Load("configure.yaml", func(o *configfile.Options) {
 //		o.Data = map[string]any{"AWS_ASSUME_ROLE": "arn:aws:iam::111122223333:role/ops"}
@@ -24,10 +24,49 @@
 //
 // A variable that is not set and has no default is an error (ErrUndefined)
 // that names every such variable and its line, so that one run tells all
-// that is missing. Include, import and extends are refused: a config reads
-// no other file. Jinja's global functions (range, lipsum, ...) are left out;
-// its filters and tests are all there.
+// that is missing.
 //
+// A config template is Jinja cut to what a config needs, so that no file
+// can make the engine run for ever or build text without end (the engine
+// cannot be interrupted):
+//
+//   - the filters default (d), lower, upper, capitalize, title, trim,
+//     replace, string, int, float, length (count), first, last and tojson:
+//     {{ NAME | default('x') }}, {{ NAME | lower }};
+//   - tests ({% if NAME is defined %}), comparisons, and, or, not, in, ~
+//     and arithmetic other than *;
+//   - {% if %} (elif, else) and {% raw %}.
+//
+// Loops ({% for %}), assignments ({% set %}, {% with %}), macros, calls
+// (NAME(...), NAME.method()), the * operator (which repeats text) and the
+// other filters (center, indent, format, ...) are refused with ErrTemplate,
+// an unknown filter by its name and line. Include, import and extends are
+// refused too: a config reads no other file. Jinja's global functions
+// (range, lipsum, ...) are left out.
+//
+// # Limits
+//
+// A config is small; the package refuses one that is not, before the
+// engine that would pay for it runs, with an ErrLimit that names the bound
+// and the line (and column):
+//
+//   - MaxSize: 1 MiB of source, and of rendered text;
+//   - MaxTemplateCode: 64 KiB inside template tags; MaxTemplateWork: 16 MiB
+//     of text the expressions may build, reckoned from the sizes of the
+//     variables they use;
+//   - MaxDepth: 100 levels of nesting (YAML collections, block and flow;
+//     brackets in a tag; {% if %} blocks);
+//   - MaxTokens: 50,000 YAML tokens;
+//   - MaxKeyPairs: a block mapping of n keys costs the YAML parser n*n/2,
+//     and the file's block mappings may cost 2,000,000 (one mapping of
+//     2,000 keys); lists and flow mappings do not count;
+//   - MaxValues: 100,000 values, each alias counting its anchor's again (a
+//     "billion laughs" stops here), and each merge key its entries.
+//
+// Within them, a load takes well under a second and a hundred MiB (the
+// fuzz test checks this of every input it tries). A second YAML document
+// is refused (ErrSyntax) before the parser reads it.
+
 // The rendered text must be one YAML document. It is read as PyYAML's
 // safe_load reads it, since the seed's files were written for PyYAML:
 //

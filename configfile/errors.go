@@ -19,6 +19,10 @@ var (
 	// ErrSyntax: the rendered text is not valid YAML (indentation, tabs,
 	// a missing or duplicate anchor, several documents, ...).
 	ErrSyntax = errors.New("YAML syntax error")
+	// ErrLimit: the file exceeds one of the package's bounds (MaxSize,
+	// MaxDepth, MaxTokens, MaxKeyPairs, MaxValues, MaxTemplateCode,
+	// MaxTemplateWork); the message names it.
+	ErrLimit = errors.New("config exceeds a limit")
 	// ErrEmpty: the file holds no document.
 	ErrEmpty = errors.New("empty config file")
 	// ErrNotFound: the dotted path names nothing in the file.

@@ -2,15 +2,14 @@ package configfile
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"reflect"
 	"strings"
 )
-
-// MaxSize is the largest config Load and Read accept, in bytes.
-const MaxSize = 4 << 20
 
 // Options tune Load and Read.
 type Options struct {
@@ -34,20 +33,38 @@ type File struct {
 	opts     Options
 }
 
-// Load reads the config file at path: see Read.
+// Load reads the config file at path: see Read. It is
+// LoadContext(context.Background(), path, optFns...).
 func Load(path string, optFns ...func(*Options)) (*File, error) {
+	return LoadContext(context.Background(), path, optFns...)
+}
+
+// LoadContext reads the config file at path: see ReadContext.
+func LoadContext(ctx context.Context, path string, optFns ...func(*Options)) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("configfile: %w", err)
 	}
 	defer f.Close()
-	return Read(f, path, optFns...)
+	return ReadContext(ctx, f, path, optFns...)
 }
 
-// Read reads a config from r. name labels its errors (a file name). The
-// text is rendered as a Jinja template with Options.Data, then parsed as a
-// single YAML document.
+// Read reads a config from r: see ReadContext. It is
+// ReadContext(context.Background(), r, name, optFns...).
 func Read(r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
+	return ReadContext(context.Background(), r, name, optFns...)
+}
+
+// ReadContext reads a config from r. name labels its errors (a file name).
+// The text is rendered as a Jinja template with Options.Data, then parsed
+// as a single YAML document, within the package's bounds (MaxSize,
+// MaxDepth, ...: see limits.go), whose excess is an ErrLimit.
+//
+// ReadContext gives up when ctx is done, in each phase (rendering, the
+// checks of the rendered text, resolving the document), with an error that
+// wraps ctx's (errors.Is(err, context.Canceled)). The YAML parser itself
+// cannot be interrupted; the bounds keep it to a fraction of a second.
+func ReadContext(ctx context.Context, r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
 	var opts Options
 	for _, fn := range optFns {
 		fn(&opts)
@@ -60,22 +77,36 @@ func Read(r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
 		return nil, fmt.Errorf("configfile: read %s: %w", name, err)
 	}
 	if len(src) > MaxSize {
-		return nil, &Error{File: name, Problem: fmt.Sprintf("larger than %d bytes", MaxSize), Kind: ErrSyntax}
+		return nil, &Error{File: name, Problem: fmt.Sprintf("larger than MaxSize (%d bytes)", MaxSize), Kind: ErrLimit}
 	}
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, &Error{File: name, Problem: "the file is empty", Kind: ErrEmpty}
 	}
-	out, err := render(name, src, opts.Data)
+	f, err := read(ctx, name, src, opts)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, fmt.Errorf("configfile: read %s: %w", name, err)
+	}
+	return f, err
+}
+
+func read(ctx context.Context, name string, src []byte, opts Options) (*File, error) {
+	out, err := render(ctx, name, src, opts.Data)
 	if err != nil {
 		return nil, err
 	}
 	f := &File{name: name, opts: opts, rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
-	root, err := parse(name, out)
-	if err != nil {
+	mark := func(err error) error {
 		if e, ok := err.(*Error); ok {
-			e.Rendered = f.rendered && e.Line > 0
+			e.Rendered = e.Rendered || f.rendered && e.Line > 0
 		}
-		return nil, err
+		return err
+	}
+	if err := scanYAML(ctx, name, out); err != nil {
+		return nil, mark(err)
+	}
+	root, err := parse(ctx, name, out)
+	if err != nil {
+		return nil, mark(err)
 	}
 	f.root = root
 	return f, nil

@@ -19,13 +19,10 @@ type setEntry struct {
 // order. A list reached through several aliases is listed under each path.
 func (f *File) SetPaths() []string {
 	var out []string
-	steps := 0
+	// The walk expands aliases: the resolver bounded the tree's size so
+	// expanded (MaxValues).
 	var walk func(n *node, path string)
 	walk = func(n *node, path string) {
-		steps++
-		if steps > maxSteps {
-			return
-		}
 		switch n.kind {
 		case seqNode:
 			if isSetList(n) {
