@@ -37,6 +37,12 @@
 //     and arithmetic other than *;
 //   - {% if %} (elif, else) and {% raw %}.
 //
+// A substitution is YAML text: key: {{ NAME }} reads what NAME holds as
+// YAML reads it (a number, an *alias, a [list]). A value holding " #"
+// would lose its end to YAML's comment rule; that is an error (ErrSyntax)
+// naming the variable, not a silent cut. {{ NAME | tojson }} takes any
+// value as one string: JSON's quoting is YAML's double-quoted style.
+//
 // Loops ({% for %}), assignments ({% set %}, {% with %}), macros, calls
 // (NAME(...), NAME.method()), the * operator (which repeats text) and the
 // other filters (center, indent, format, ...) are refused with ErrTemplate,
@@ -130,7 +136,17 @@
 //
 // An error never shows the value of a secret (aws_secret_access_key,
 // aws_session_token, ExternalId, TokenCode, WebIdentityToken or any key
-// naming a secret, token or password), nor a line of the source.
+// naming a secret, token or password), nor a line of the source. Nor does
+// it show text that a {{ ... }} substituted, which may be a secret of the
+// environment whatever the key: {{ NAME }} stands in its place, and the
+// message names the line of the substitution:
+//
+//	s.yaml:2:8: alias {{ SECRET }} refers to no anchor defined before it (not showing the text substituted by {{ SECRET }} at line 2)
+//
+// A substituted text of eight bytes or more is hidden wherever a message
+// would quote it; a shorter one (a 1, a true) in a message about its own
+// line. The cause that errors.As reaches (an *awsaccount.ParameterError)
+// is the lower layer's error, unchanged.
 //
 // # RegionalAccountSets
 //

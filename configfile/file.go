@@ -29,7 +29,8 @@ type Options struct {
 type File struct {
 	name     string
 	root     *node
-	rendered bool // the rendering changed the line count: positions are of the rendered text
+	rendered bool           // the rendering changed the line count: positions are of the rendered text
+	subs     []substitution // what {{ ... }} put in the rendered text: errors hide it
 	opts     Options
 }
 
@@ -90,18 +91,20 @@ func ReadContext(ctx context.Context, r io.Reader, name string, optFns ...func(*
 }
 
 func read(ctx context.Context, name string, src []byte, opts Options) (*File, error) {
-	out, err := render(ctx, name, src, opts.Data)
+	out, subs, err := render(ctx, name, src, opts.Data)
 	if err != nil {
 		return nil, err
 	}
-	f := &File{name: name, opts: opts, rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
+	placeSpans(out, subs)
+	f := &File{name: name, opts: opts, subs: subs, rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
 	mark := func(err error) error {
 		if e, ok := err.(*Error); ok {
 			e.Rendered = e.Rendered || f.rendered && e.Line > 0
+			scrub(e, f.subs)
 		}
 		return err
 	}
-	if err := scanYAML(ctx, name, out); err != nil {
+	if err := scanYAML(ctx, name, out, subs); err != nil {
 		return nil, mark(err)
 	}
 	root, err := parse(ctx, name, out)
@@ -128,16 +131,18 @@ func Environ(env []string) map[string]any {
 // Name is the name the file was read under.
 func (f *File) Name() string { return f.name }
 
+// errorAt is the error at p of the rendered text, with the text of
+// substitutions hidden.
 func (f *File) errorAt(p pos, path string, k error, problem string) *Error {
-	return &Error{File: f.name, Path: path, Line: p.line, Column: p.col, Rendered: f.rendered && p.line > 0,
-		Problem: problem, Kind: k}
+	return scrub(&Error{File: f.name, Path: path, Line: p.line, Column: p.col, Rendered: f.rendered && p.line > 0,
+		Problem: problem, Kind: k}, f.subs)
 }
 
 // find returns the node at path.
 func (f *File) find(path string) (*node, error) {
 	steps, err := parsePath(path)
 	if err != nil {
-		return nil, &Error{File: f.name, Path: path, Problem: err.Error(), Kind: ErrNotFound}
+		return nil, f.errorAt(pos{}, path, ErrNotFound, err.Error())
 	}
 	n, at := f.root, ""
 	for _, s := range steps {

@@ -3,6 +3,7 @@ package configfile
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // scanYAML checks the rendered text against MaxDepth, MaxTokens and
@@ -15,8 +16,12 @@ import (
 // brackets, block collections by their indentation, quoted and block
 // scalars and comments, and counts tokens. Where it misjudges a text, the
 // text is malformed, and goccy says so; it errs towards counting more.
-func scanYAML(ctx context.Context, name string, src []byte) error {
-	s := &yamlScanner{ctx: ctx, name: name, src: src, line: 1}
+//
+// It also refuses a comment that starts inside the text of a substitution:
+// YAML would silently drop the rest of the line (a value "p4ss #1" would
+// read as "p4ss").
+func scanYAML(ctx context.Context, name string, src []byte, subs []substitution) error {
+	s := &yamlScanner{ctx: ctx, name: name, src: src, line: 1, subs: subs}
 	return s.run()
 }
 
@@ -40,6 +45,9 @@ type yamlScanner struct {
 
 	inScalar     bool // inside a block scalar (| or >)
 	scalarIndent int  // its lines are those indented deeper than this
+
+	subs []substitution // in the order of the text
+	sub  int            // the first that does not end before offset i
 }
 
 // blockLevel is a block collection: a mapping or a sequence, and the
@@ -281,6 +289,15 @@ func (s *yamlScanner) inline() error {
 func (s *yamlScanner) token(c byte) error {
 	switch {
 	case c == '#' && (s.i == s.lineStart || isSpace(s.src[s.i-1])):
+		if sub, ok := s.substituted(); ok {
+			fix := "end the expression with | tojson"
+			if name := strings.TrimSuffix(strings.TrimPrefix(sub.ref, "{{ "), " }}"); !strings.ContainsAny(name, ", .") {
+				fix = "write {{ " + name + " | tojson }}"
+			}
+			return s.errAt(s.here(), ErrSyntax,
+				"the text substituted by %s holds a ' #', where YAML starts a comment and drops the rest of the line: %s to take the value as a string",
+				sub.ref, fix)
+		}
 		s.skipLine()
 	case c == '[' || c == '{':
 		s.flow = append(s.flow, s.here())
@@ -349,6 +366,17 @@ func (s *yamlScanner) plain() {
 			return
 		}
 	}
+}
+
+// substituted returns the substitution whose text holds offset s.i.
+func (s *yamlScanner) substituted() (substitution, bool) {
+	for s.sub < len(s.subs) && s.subs[s.sub].end <= s.i {
+		s.sub++
+	}
+	if s.sub < len(s.subs) && s.subs[s.sub].start <= s.i {
+		return s.subs[s.sub], true
+	}
+	return substitution{}, false
 }
 
 func (s *yamlScanner) newline() {

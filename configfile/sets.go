@@ -134,7 +134,7 @@ func (f *File) setPath(path string) (string, error) {
 	case 1:
 		return paths[0], nil
 	case 0:
-		return "", &Error{File: f.name, Problem: "no list of {RegionalAccounts: ...} items in the file", Kind: ErrNoSet}
+		return "", f.errorAt(pos{}, "", ErrNoSet, "no list of {RegionalAccounts: ...} items in the file")
 	}
-	return "", &Error{File: f.name, Problem: "name one of: " + strings.Join(paths, ", "), Kind: ErrAmbiguousSet}
+	return "", f.errorAt(pos{}, "", ErrAmbiguousSet, "name one of: "+strings.Join(paths, ", "))
 }

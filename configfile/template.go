@@ -36,27 +36,28 @@ const templateName = "config"
 
 // render runs src through Jinja with data, within the package's bounds
 // (scanTemplate, templateCheck, and a writer that stops at MaxSize or when
-// ctx is done). An undefined variable without a default is an error; every
-// such name is found and reported together.
-func render(ctx context.Context, name string, src []byte, data map[string]any) (out []byte, err error) {
+// ctx is done), and returns the text with the substitutions in it. An
+// undefined variable without a default is an error; every such name is
+// found and reported together.
+func render(ctx context.Context, name string, src []byte, data map[string]any) (out []byte, subs []substitution, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, &Error{File: name, Problem: fmt.Sprintf("template engine failed: %v", p), Kind: ErrTemplate}
+			out, subs, err = nil, nil, &Error{File: name, Problem: fmt.Sprintf("template engine failed: %v", p), Kind: ErrTemplate}
 		}
 	}()
 	if !hasTags(src) {
-		return src, nil // nothing for Jinja to do; skip its cost
+		return src, nil, nil // nothing for Jinja to do; skip its cost
 	}
 	if err := scanTemplate(name, src); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tpl, err := parseTemplate(name, src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	check := &templateCheck{name: name, data: data, sizes: map[string]int{}}
 	if err := check.nodes(tpl.Root().Nodes); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	passes := min(maxUndefined, len(check.missing)+1, max(1, passWork/(check.work+len(src)+1)))
 	return execute(ctx, name, tpl, data, passes)
@@ -92,7 +93,7 @@ type undef struct {
 
 // execute renders tpl with data. A render that stops at an undefined name
 // is run again with "" for it, up to passes times, to find them all.
-func execute(ctx context.Context, name string, tpl *exec.Template, data map[string]any, passes int) ([]byte, error) {
+func execute(ctx context.Context, name string, tpl *exec.Template, data map[string]any, passes int) ([]byte, []substitution, error) {
 	vars := make(map[string]any, len(data))
 	maps.Copy(vars, data)
 	var missing []undef
@@ -103,17 +104,17 @@ func execute(ctx context.Context, name string, tpl *exec.Template, data map[stri
 			if len(missing) > 0 {
 				break
 			}
-			return w.buf.Bytes(), nil
+			return w.buf.Bytes(), w.subs, nil
 		}
 		if err := w.stopped(name); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		m := undefinedName.FindStringSubmatch(err.Error())
 		if m == nil {
 			if len(missing) > 0 {
 				break // report the undefined names; they may cause this
 			}
-			return nil, renderError(name, err)
+			return nil, nil, renderError(name, err)
 		}
 		u := undef{name: m[1]}
 		if l := renderLine.FindStringSubmatch(err.Error()); l != nil {
@@ -126,9 +127,9 @@ func execute(ctx context.Context, name string, tpl *exec.Template, data map[stri
 		vars[u.name] = ""
 	}
 	if len(missing) == 0 {
-		return nil, &Error{File: name, Problem: "template did not render", Kind: ErrTemplate}
+		return nil, nil, &Error{File: name, Problem: "template did not render", Kind: ErrTemplate}
 	}
-	return nil, undefinedError(name, missing)
+	return nil, nil, undefinedError(name, missing)
 }
 
 func renderError(name string, err error) error {
@@ -166,7 +167,8 @@ type boundedWriter struct {
 	ctx  context.Context
 	buf  bytes.Buffer
 	full bool
-	err  error // ctx's, when it stopped the render
+	err  error          // ctx's, when it stopped the render
+	subs []substitution // recorded by recordOutput
 }
 
 func (w *boundedWriter) Write(p []byte) (int, error) {

@@ -153,6 +153,7 @@ type templateCheck struct {
 	sizes   map[string]int
 	work    int      // bytes, plus an overhead for each node
 	missing []string // names used that data lacks: ErrUndefined candidates
+	names   []string // names used by the {{ ... }} being checked
 }
 
 const nodeOverhead = 64 // what gonja allocates to evaluate a node, roughly
@@ -180,10 +181,17 @@ func (c *templateCheck) account(tk *tokens.Token, size int) (int, error) {
 	return size, nil
 }
 
+// nodes checks ns, and puts a recordOutput in place of each {{ ... }} so
+// that the render records what it substitutes.
 func (c *templateCheck) nodes(ns []nodes.Node) error {
-	for _, n := range ns {
+	for i, n := range ns {
+		c.names = nil
 		if err := c.node(n); err != nil {
 			return err
+		}
+		if out, ok := n.(*nodes.Output); ok {
+			ns[i] = &nodes.ControlStructureBlock{Location: out.Start, Name: "output",
+				ControlStructure: &recordOutput{out: out, ref: refOf(c.names)}}
 		}
 	}
 	return nil
@@ -241,6 +249,9 @@ func (c *templateCheck) size(e nodes.Expression) (int, error) {
 	case *nodes.String:
 		return len(v.Val), nil
 	case *nodes.Name:
+		if !slices.Contains(c.names, v.Name.Val) {
+			c.names = append(c.names, v.Name.Val)
+		}
 		return c.nameSize(v.Name.Val), nil
 	case *nodes.List:
 		return c.collection(v.Val)

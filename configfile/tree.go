@@ -271,7 +271,7 @@ func (r *resolver) alias(v *ast.AliasNode, p pos) (*node, error) {
 	def, ok := r.anchors[name]
 	switch {
 	case !ok:
-		return nil, r.errAt(p, "alias *%s refers to no anchor defined before it (&%s)", name, name)
+		return nil, r.errAt(p, "alias *%s refers to no anchor defined before it", name)
 	case def.node == nil:
 		return nil, r.errAt(p, "alias *%s is inside its own anchor: recursive data is not supported", name)
 	}
