@@ -221,8 +221,44 @@ func cleanGonja(msg string) string {
 	msg = strings.ReplaceAll(msg, "'"+templateName+"'", "")
 	msg = strings.ReplaceAll(msg, "failed to parse template : ", "")
 	msg = strings.ReplaceAll(msg, "unable to execute template: ", "")
-	return msg
+	msg = dumpedToken(msg)
+	// The layers of a render error: the line is the Error's, the
+	// expression is the template's own text.
+	msg = renderLayers.ReplaceAllString(msg, "")
+	return strings.ReplaceAll(msg, "unable to evaluate filter ", "filter ")
 }
+
+var renderLayers = regexp.MustCompile(`(Unable to execute controlStructure at line \d+: output: |Unable to render expression at line \d+: )`)
+
+// dumpedToken replaces gonja's dump of a filter call in its messages
+// (&{<Token[Name] Val='nosuch' Pos=10 Line=1 Col=11> nosuch [] map[]}) by the
+// quoted name.
+func dumpedToken(msg string) string {
+	for {
+		i := strings.Index(msg, "&{<Token[")
+		if i < 0 {
+			return msg
+		}
+		depth, end := 0, len(msg)
+		for j := i + 1; j < len(msg); j++ {
+			if msg[j] == '{' {
+				depth++
+			} else if msg[j] == '}' {
+				if depth--; depth == 0 {
+					end = j + 1
+					break
+				}
+			}
+		}
+		name := "?"
+		if m := tokenVal.FindStringSubmatch(msg[i:end]); m != nil {
+			name = m[1]
+		}
+		msg = msg[:i] + "'" + name + "'" + msg[end:]
+	}
+}
+
+var tokenVal = regexp.MustCompile(`Val='([^']*)'`)
 
 // onlyLoader serves the config's own text and nothing else: include,
 // import and extends cannot read files.
