@@ -162,13 +162,16 @@ func TestLimits(t *testing.T) {
 	}
 }
 
-func keys(n int) string {
+// numbered is n lines of format, each given its number twice.
+func numbered(n int, format string) string {
 	var b strings.Builder
 	for i := range n {
-		fmt.Fprintf(&b, "k%d: %d\n", i, i)
+		fmt.Fprintf(&b, format+"\n", i, i)
 	}
 	return b.String()
 }
+
+func keys(n int) string { return numbered(n, "k%d: %d") }
 
 // What stays within the bounds loads, also fast: the most of each that a
 // config may hold.
@@ -216,13 +219,7 @@ func TestWithinLimits(t *testing.T) {
 	}
 }
 
-func undefinedNames(n int) string {
-	var b strings.Builder
-	for i := range n {
-		fmt.Fprintf(&b, "u%d: {{ U%d }}\n", i, i)
-	}
-	return b.String()
-}
+func undefinedNames(n int) string { return numbered(n, "u%d: {{ U%d }}") }
 
 // countdown is a context that is done after its Err has been asked n
 // times: it stops ReadContext at each of its checks in turn.
