@@ -50,6 +50,19 @@
 // refused too: a config reads no other file. Jinja's global functions
 // (range, lipsum, ...) are left out.
 //
+// The rendered text must be one YAML document. It is read as PyYAML's
+// safe_load reads it, since the seed's files were written for PyYAML:
+//
+//   - anchors (&name), aliases (*name) and merge keys (<<: *name, or
+//     <<: [*a, *b], where the mapping's own keys win, then the first merged
+//     mapping that has the key);
+//   - a key repeated in one mapping keeps its last value, and an anchor on
+//     any of the repeats stays usable (the seed's example repeats
+//     RegionalAccounts: at the top level to define two anchors);
+//   - an alias must follow its anchor, and an anchor name is defined once;
+//   - True, yes, on are true where a bool is wanted (YAML 1.1); tags other
+//     than the standard ones (!!str, !!int, ...) are refused.
+//
 // # Limits
 //
 // A config is small; the package refuses one that is not, before the
@@ -63,28 +76,16 @@
 //   - MaxDepth: 100 levels of nesting (YAML collections, block and flow;
 //     brackets in a tag; {% if %} blocks);
 //   - MaxTokens: 50,000 YAML tokens;
-//   - MaxKeyPairs: a block mapping of n keys costs the YAML parser n*n/2,
-//     and the file's block mappings may cost 2,000,000 (one mapping of
-//     2,000 keys); lists and flow mappings do not count;
+//   - MaxKeyPairs: the YAML parser's work on a block mapping of n keys
+//     grows with its n*(n-1)/2 pairs of keys, and the file's block
+//     mappings may hold 2,000,000 pairs (one mapping of 2,000 keys); lists
+//     and flow mappings do not count;
 //   - MaxValues: 100,000 values, each alias counting its anchor's again (a
 //     "billion laughs" stops here), and each merge key its entries.
 //
 // Within them, a load takes well under a second and a hundred MiB (the
 // fuzz test checks this of every input it tries). A second YAML document
 // is refused (ErrSyntax) before the parser reads it.
-
-// The rendered text must be one YAML document. It is read as PyYAML's
-// safe_load reads it, since the seed's files were written for PyYAML:
-//
-//   - anchors (&name), aliases (*name) and merge keys (<<: *name, or
-//     <<: [*a, *b], where the mapping's own keys win, then the first merged
-//     mapping that has the key);
-//   - a key repeated in one mapping keeps its last value, and an anchor on
-//     any of the repeats stays usable (the seed's example repeats
-//     RegionalAccounts: at the top level to define two anchors);
-//   - an alias must follow its anchor, and an anchor name is defined once;
-//   - True, yes, on are true where a bool is wanted (YAML 1.1); tags other
-//     than the standard ones (!!str, !!int, ...) are refused.
 //
 // # Decoding
 //
@@ -101,9 +102,9 @@
 // strings, bools, ints, floats, durations, structs, maps with string keys,
 // slices, pointers and any (map[string]any, []any, string, int, float64,
 // bool). Other Go types (unsigned integers, arrays, non-empty interfaces)
-// are ErrType. Struct fields are named by their yaml tags. Decoding is strict: a key the type does not
-// have is ErrUnknownKey (unless Options.AllowUnknownKeys), a value of the
-// wrong shape is ErrType. A time.Duration, such as a RateLimit's interval,
+// are ErrType. Struct fields are named by their yaml tags. Decoding is
+// strict: a key the type does not have is ErrUnknownKey (unless
+// Options.AllowUnknownKeys), a value of the wrong shape is ErrType. A time.Duration, such as a RateLimit's interval,
 // takes seconds (1, 1.0, 0.5) or a Go duration string ("500ms", "2m"). A
 // string takes any scalar as written, so that an all-digit value keeps its
 // leading zeros. A key with no value leaves its field unchanged.
