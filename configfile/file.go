@@ -29,8 +29,8 @@ type Options struct {
 type File struct {
 	name     string
 	root     *node
-	rendered bool           // the rendering changed the line count: positions are of the rendered text
-	subs     []substitution // what {{ ... }} put in the rendered text: errors hide it
+	rendered bool   // the rendering changed the line count: positions are of the rendered text
+	hider    *hider // of what {{ ... }} put in the rendered text: errors hide it
 	opts     Options
 }
 
@@ -96,11 +96,11 @@ func read(ctx context.Context, name string, src []byte, opts Options) (*File, er
 		return nil, err
 	}
 	placeSpans(out, subs)
-	f := &File{name: name, opts: opts, subs: subs, rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
+	f := &File{name: name, opts: opts, hider: newHider(subs), rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
 	mark := func(err error) error {
 		if e, ok := err.(*Error); ok {
 			e.Rendered = e.Rendered || f.rendered && e.Line > 0
-			scrub(e, f.subs)
+			f.hider.scrub(e)
 		}
 		return err
 	}
@@ -134,8 +134,8 @@ func (f *File) Name() string { return f.name }
 // errorAt is the error at p of the rendered text, with the text of
 // substitutions hidden.
 func (f *File) errorAt(p pos, path string, k error, problem string) *Error {
-	return scrub(&Error{File: f.name, Path: path, Line: p.line, Column: p.col, Rendered: f.rendered && p.line > 0,
-		Problem: problem, Kind: k}, f.subs)
+	return f.hider.scrub(&Error{File: f.name, Path: path, Line: p.line, Column: p.col, Rendered: f.rendered && p.line > 0,
+		Problem: problem, Kind: k})
 }
 
 // find returns the node at path.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
 )
 
@@ -260,4 +261,36 @@ func TestReadContextCancel(t *testing.T) {
 		t.Errorf("only %d cancellation checks", checks)
 	}
 	t.Logf("%d cancellation checks", checks)
+}
+
+// Errors hide substituted text by looking for it in their messages: with
+// many substitutions, and many errors made and dropped on the way (a
+// ServiceEndpoint tries a URL, then a map), decoding stays fast.
+func TestManySubstitutionsAndErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("SessionParameters:\n  ServiceEndpoints:\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "    svc%d: {us-east-1: 'https://{{ HOST }}'}\n", i)
+	}
+	b.WriteString("Other:\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "  - {{ HOST }}-%d\n", i)
+	}
+	var err error
+	c := measure(func() {
+		var f *configfile.File
+		f, err = configfile.Read(strings.NewReader(b.String()), "test.yaml", func(o *configfile.Options) {
+			o.Data = map[string]any{"HOST": "vpce-0123456789.example.test"}
+		})
+		if err == nil {
+			var v struct {
+				SessionParameters awsaccount.SessionParameters `yaml:"SessionParameters"`
+			}
+			err = f.Decode("", &v)
+		}
+	})
+	if !errors.Is(err, configfile.ErrUnknownKey) || !strings.Contains(err.Error(), "Other: unknown key") {
+		t.Errorf("got %v", err)
+	}
+	requireBounded(t, c)
 }

@@ -53,7 +53,7 @@ func (o *recordOutput) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock)
 		return err
 	}
 	if end := w.buf.Len(); end > start {
-		w.subs = append(w.subs, substitution{start: start, end: end, value: w.buf.String()[start:end],
+		w.subs = append(w.subs, substitution{start: start, end: end, value: string(w.buf.Bytes()[start:end]),
 			ref: o.ref, line: o.out.Start.Line})
 	}
 	return nil
@@ -67,9 +67,17 @@ func refOf(names []string) string {
 	return "{{ " + strings.Join(names, ", ") + " }}"
 }
 
-// hider replaces, in messages, the text of substitutions by their refs.
+// longValue is the length from which a substitution's text is hidden in
+// any message; shorter ones only in a message about their own line, where
+// a "1" or a "true" is not mistaken for part of the message's own words.
+const longValue = 8
+
+// A hider replaces, in messages, the text of substitutions by their refs.
+// It is made once per File, for the long texts; an error adds the texts
+// of the substitutions on its own line.
 type hider struct {
-	needles []needle // longest first
+	subs []substitution    // in the order of the text
+	long map[byte][]needle // by first byte, longest first
 }
 
 type needle struct {
@@ -77,74 +85,76 @@ type needle struct {
 	sub  *substitution
 }
 
-// longValue is the length from which a substitution's text is hidden in
-// any message; shorter ones only in a message about their own line, where
-// a "1" or a "true" is not mistaken for part of the message's own words.
-const longValue = 8
-
-// hiderFor collects what an error at the rendered line (0: no line) must
-// not show: the text of each substitution on that line, and each word of it
-// stripped of YAML's indicators and quotes (a message may name the alias
-// *S3cr3t as S3cr3t, or quote a string with escapes); the text of long
-// substitutions elsewhere.
-func hiderFor(subs []substitution, line int) *hider {
-	h := &hider{}
+func newHider(subs []substitution) *hider {
+	h := &hider{subs: subs, long: map[byte][]needle{}}
 	seen := map[string]bool{}
-	add := func(text string, s *substitution) {
-		if text != "" && !seen[text] {
-			seen[text] = true
-			h.needles = append(h.needles, needle{text, s})
-		}
-	}
-	// Those on the line first: of equal texts, the one the error is about
-	// is named.
-	order := make([]*substitution, 0, len(subs))
 	for i := range subs {
-		if s := &subs[i]; s.firstLine <= line && line <= s.lastLine {
-			order = append(order, s)
-		}
-	}
-	for i := range subs {
-		if s := &subs[i]; !(s.firstLine <= line && line <= s.lastLine) {
-			order = append(order, s)
-		}
-	}
-	for _, s := range order {
-		here := line == 0 || s.firstLine <= line && line <= s.lastLine
-		if !here && len(strings.TrimSpace(s.value)) < longValue {
+		s := &subs[i]
+		if len(strings.TrimSpace(s.value)) < longValue {
 			continue
 		}
-		add(s.value, s)
-		add(strings.TrimSpace(s.value), s)
-		if q := strconv.Quote(s.value); q[1:len(q)-1] != s.value {
-			add(q[1:len(q)-1], s)
-		}
-		if !here {
-			continue
-		}
-		for _, w := range strings.FieldsFunc(s.value, func(r rune) bool {
-			return r == ' ' || r == '\t' || r == '\n' || r == '\r' || strings.ContainsRune(",[]{}", r)
-		}) {
-			if w = strings.Trim(w, `*&!'"|>?:#-`); len(w) >= 4 {
-				add(w, s)
+		for _, text := range texts(s.value, false) {
+			if !seen[text] {
+				seen[text] = true
+				h.long[text[0]] = append(h.long[text[0]], needle{text, s})
 			}
 		}
 	}
-	slices.SortStableFunc(h.needles, func(a, b needle) int { return cmp.Compare(len(b.text), len(a.text)) })
+	for _, ns := range h.long {
+		slices.SortStableFunc(ns, func(a, b needle) int { return cmp.Compare(len(b.text), len(a.text)) })
+	}
 	return h
 }
 
-// hide returns msg with every needle replaced by its ref, and the
+// texts are the forms in which a message may show value: as it is,
+// trimmed, escaped as strconv.Quote escapes it, and (words too) each word
+// of four bytes or more stripped of YAML's indicators and quotes (a message
+// names the alias *S3cr3t as S3cr3t).
+func texts(value string, words bool) []string {
+	out := []string{value, strings.TrimSpace(value)}
+	if q := strconv.Quote(value); q[1:len(q)-1] != value {
+		out = append(out, q[1:len(q)-1])
+	}
+	if words {
+		for _, w := range strings.FieldsFunc(value, func(r rune) bool {
+			return r == ' ' || r == '\t' || r == '\n' || r == '\r' || strings.ContainsRune(",[]{}", r)
+		}) {
+			if w = strings.Trim(w, `*&!'"|>?:#-`); len(w) >= 4 {
+				out = append(out, w)
+			}
+		}
+	}
+	return slices.DeleteFunc(out, func(t string) bool { return t == "" })
+}
+
+// onLine returns the needles of the substitutions on the rendered line,
+// longest first.
+func (h *hider) onLine(line int) []needle {
+	var out []needle
+	if line <= 0 {
+		return nil
+	}
+	first, _ := slices.BinarySearchFunc(h.subs, line, func(s substitution, l int) int { return cmp.Compare(s.lastLine, l) })
+	for i := first; i < len(h.subs) && h.subs[i].firstLine <= line; i++ {
+		for _, text := range texts(h.subs[i].value, true) {
+			out = append(out, needle{text, &h.subs[i]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b needle) int { return cmp.Compare(len(b.text), len(a.text)) })
+	return out
+}
+
+// hide returns msg with every needle replaced by its ref, and marks the
 // substitutions it hid. A needle must not be part of a longer word of the
 // message (a "12345" in "123456789012"), unless its substitution was glued
 // to a word in the rendered text, where the message may quote it so.
-func (h *hider) hide(msg string, hidden map[*substitution]bool) string {
-	if len(h.needles) == 0 {
-		return msg
-	}
+func (h *hider) hide(msg string, here []needle, hidden map[*substitution]bool) string {
 	var b strings.Builder
 	for i := 0; i < len(msg); {
-		n, ok := h.match(msg, i)
+		n, ok := match(msg, i, here)
+		if m, okLong := match(msg, i, h.long[msg[i]]); okLong && (!ok || len(m.text) > len(n.text)) {
+			n, ok = m, true
+		}
 		if !ok {
 			b.WriteByte(msg[i])
 			i++
@@ -157,8 +167,9 @@ func (h *hider) hide(msg string, hidden map[*substitution]bool) string {
 	return b.String()
 }
 
-func (h *hider) match(msg string, i int) (needle, bool) {
-	for _, n := range h.needles {
+// match returns the first of needles (the longest) found whole at msg[i:].
+func match(msg string, i int, needles []needle) (needle, bool) {
+	for _, n := range needles {
 		if !strings.HasPrefix(msg[i:], n.text) {
 			continue
 		}
@@ -176,14 +187,14 @@ func isWordByte(c byte) bool {
 
 // scrub hides substituted text in e's path and problem, and says where
 // what it hid came from.
-func scrub(e *Error, subs []substitution) *Error {
-	h := hiderFor(subs, e.Line)
-	if len(h.needles) == 0 {
+func (h *hider) scrub(e *Error) *Error {
+	if h == nil || len(h.subs) == 0 {
 		return e
 	}
+	here := h.onLine(e.Line)
 	hidden := map[*substitution]bool{}
-	e.Path = h.hide(e.Path, hidden)
-	e.Problem = h.hide(e.Problem, hidden)
+	e.Path = h.hide(e.Path, here, hidden)
+	e.Problem = h.hide(e.Problem, here, hidden)
 	if len(hidden) == 0 {
 		return e
 	}
@@ -192,6 +203,7 @@ func scrub(e *Error, subs []substitution) *Error {
 		refs = append(refs, fmt.Sprintf("%s at line %d", s.ref, s.line))
 	}
 	slices.Sort(refs)
+	refs = slices.Compact(refs)
 	e.Problem += " (not showing the text substituted by " + strings.Join(refs, ", ") + ")"
 	return e
 }

@@ -133,3 +133,17 @@ func TestSubstitutedComment(t *testing.T) {
 		t.Errorf("quoted: %v", err)
 	}
 }
+
+// An error about the whole file leaves short substituted texts alone, and
+// hides long ones.
+func TestWholeFileErrorsHideLongSubstitutions(t *testing.T) {
+	f := read(t, "a: {{ SHORT }}\n{{ LONG }}: [1]\n", map[string]any{"SHORT": "list", "LONG": "Secret-Key-Name"})
+	_, err := f.RegionalAccountSpecs("")
+	if !errors.Is(err, configfile.ErrNoSet) || err.Error() != "test.yaml: no list of {RegionalAccounts: ...} items in the file" {
+		t.Errorf("got %v", err)
+	}
+	err = f.Decode("Secret-Key-Name.x", new(any))
+	if !errors.Is(err, configfile.ErrNotFound) || strings.Contains(err.Error(), "Secret-Key") || !strings.Contains(err.Error(), "{{ LONG }}") {
+		t.Errorf("got %v", err)
+	}
+}
