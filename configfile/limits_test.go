@@ -137,6 +137,16 @@ func TestLimits(t *testing.T) {
 			want: "test.yaml:1:50001: more than MaxTokens (50000) YAML tokens"},
 		"a long block mapping": {text: keys(3000), kind: configfile.ErrLimit,
 			want: "test.yaml:2001:1: block mappings too long: this is key 2001 of the mapping at line 1"},
+		// The scan itself must stay linear: a property (&a, !tag) at the
+		// end of a line once sent its key lookout to the end of the text.
+		"anchors on every line": {text: strings.Repeat("- &a\n", 200_000), kind: configfile.ErrLimit,
+			want: "test.yaml:25001:1: more than MaxTokens"},
+		"tags on every line": {text: strings.Repeat("- !!str\n", 100_000), kind: configfile.ErrLimit,
+			want: "test.yaml:25001:1: more than MaxTokens"},
+		"directives": {text: strings.Repeat("%YAML 1.1\n", 100_000) + "---\na: 1\n", kind: configfile.ErrLimit,
+			want: "more than MaxTokens"},
+		"document end markers": {text: "a: 1\n" + strings.Repeat("...\n", 100_000), kind: configfile.ErrLimit,
+			want: "more than MaxTokens"},
 		"many documents": {text: strings.Repeat("---\na: 1\n", 50_000), kind: configfile.ErrSyntax,
 			want: "test.yaml:3:1: expected a single YAML document, found another"},
 	}

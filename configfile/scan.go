@@ -125,7 +125,9 @@ func (s *yamlScanner) startLine() error {
 		if err := s.checkDepth(); err != nil {
 			return err
 		}
-		s.tokens++
+		if err := s.countToken(); err != nil {
+			return err
+		}
 		s.i++
 		for s.i < len(s.src) && s.src[s.i] == ' ' {
 			s.i++
@@ -147,7 +149,7 @@ func (s *yamlScanner) docMarker() (bool, error) {
 	}
 	if rest[0] == '%' && s.docs == 0 && !s.content {
 		s.skipLine() // a directive (%YAML 1.1)
-		return true, nil
+		return true, s.countToken()
 	}
 	if len(rest) < 3 || !s.blankAt(s.i+3) {
 		return false, nil
@@ -166,7 +168,7 @@ func (s *yamlScanner) docMarker() (bool, error) {
 		s.ended = true
 		s.block, s.flow, s.inScalar = nil, nil, false
 		s.skipLine()
-		return true, nil
+		return true, s.countToken()
 	}
 	return false, nil
 }
@@ -222,7 +224,7 @@ func (s *yamlScanner) key(col int) error {
 func (s *yamlScanner) isKey() bool {
 	j := s.i
 	for j < len(s.src) && (s.src[j] == '&' || s.src[j] == '!') {
-		for j < len(s.src) && !isSpace(s.src[j]) {
+		for j < len(s.src) && !isSpace(s.src[j]) && s.src[j] != '\n' {
 			j++
 		}
 		for j < len(s.src) && s.src[j] == ' ' {
@@ -274,13 +276,19 @@ func (s *yamlScanner) inline() error {
 			s.i++
 			continue
 		}
-		s.tokens++
-		if s.tokens > MaxTokens {
-			return s.errAt(s.here(), ErrLimit, "more than MaxTokens (%d) YAML tokens", MaxTokens)
+		if err := s.countToken(); err != nil {
+			return err
 		}
 		if err := s.token(c); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+func (s *yamlScanner) countToken() error {
+	if s.tokens++; s.tokens > MaxTokens {
+		return s.errAt(s.here(), ErrLimit, "more than MaxTokens (%d) YAML tokens", MaxTokens)
 	}
 	return nil
 }
