@@ -74,7 +74,8 @@
 //     of text the expressions may build, reckoned from the sizes of the
 //     variables they use;
 //   - MaxDepth: 100 levels of nesting (YAML collections, block and flow;
-//     brackets in a tag; {% if %} blocks);
+//     brackets in a tag, and the operators and attributes of a template
+//     expression; {% if %} blocks);
 //   - MaxTokens: 50,000 YAML tokens;
 //   - MaxKeyPairs: the YAML parser's work on a block mapping of n keys
 //     grows with its n*(n-1)/2 pairs of keys, and the file's block

@@ -15,7 +15,8 @@ const (
 
 	// MaxDepth bounds nesting: of YAML collections, block (by indentation,
 	// and "- " items on one line) and flow ([ and {) together; of brackets
-	// inside a template tag; of {% if %} blocks.
+	// inside a template tag, and of a template expression's operators,
+	// attributes and filters' arguments; of {% if %} blocks.
 	MaxDepth = 100
 
 	// MaxTokens bounds the YAML tokens of the rendered text: scalars,

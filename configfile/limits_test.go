@@ -113,7 +113,7 @@ func TestLimits(t *testing.T) {
 			want: "a call"},
 		"a padding filter": {text: "a: {{ A | center(100000000) }}", data: map[string]any{"A": "x"}, kind: configfile.ErrTemplate,
 			want: `unknown filter "center"`},
-		"concatenated variables": {text: "a: {{ B" + strings.Repeat(" ~ B", 100) + " }}", data: map[string]any{"B": big}, kind: configfile.ErrLimit,
+		"concatenated variables": {text: "a: {{ B" + strings.Repeat(" ~ B", 90) + " }}", data: map[string]any{"B": big}, kind: configfile.ErrLimit,
 			want: "test.yaml:1: the template's expressions may build more than MaxTemplateWork"},
 		"a multiplying replace": {text: "a: {{ B | replace('x', B) }}", data: map[string]any{"B": big}, kind: configfile.ErrLimit,
 			want: "MaxTemplateWork"},
@@ -123,6 +123,12 @@ func TestLimits(t *testing.T) {
 			want: "test.yaml:1: more than MaxTemplateCode"},
 		"brackets in a tag": {text: "a: {{ " + strings.Repeat("(", 10_000) + "A" + strings.Repeat(")", 10_000) + " }}", kind: configfile.ErrLimit,
 			want: "test.yaml:1: brackets nested deeper than MaxDepth"},
+		// Hung: gonja's error for a chain of 30,000 attributes wraps each
+		// level's text, n*n bytes.
+		"an attribute chain": {text: "a: {{ A" + strings.Repeat(".b", 30_000) + " }}", kind: configfile.ErrLimit,
+			want: "test.yaml:1: a template expression nested deeper than MaxDepth (100) levels"},
+		"an operator chain": {text: "a: {{ 2" + strings.Repeat("**2", 15_000) + " }}", kind: configfile.ErrLimit,
+			want: "a template expression nested deeper than MaxDepth"},
 		"nested ifs": {text: strings.Repeat("{% if A %}", 1000) + strings.Repeat("{% endif %}", 1000), kind: configfile.ErrLimit,
 			want: "{% if %} blocks nested deeper than MaxDepth"},
 		// Took 7.5 s, then said "no list of {RegionalAccounts: ...}".

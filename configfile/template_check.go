@@ -154,6 +154,7 @@ type templateCheck struct {
 	work    int      // bytes, plus an overhead for each node
 	missing []string // names used that data lacks: ErrUndefined candidates
 	names   []string // names used by the {{ ... }} being checked
+	depth   int      // of the expression being checked
 }
 
 const nodeOverhead = 64 // what gonja allocates to evaluate a node, roughly
@@ -235,6 +236,13 @@ func (c *templateCheck) node(n nodes.Node) error {
 // expr returns the most bytes e's value can take, and accounts for the
 // work of building it.
 func (c *templateCheck) expr(e nodes.Expression) (int, error) {
+	// gonja evaluates an expression by recursion, and wraps an error in
+	// each level's text: a chain of n attributes or operators (which no
+	// bracket bounds) costs n*n to fail.
+	if c.depth++; c.depth > MaxDepth {
+		return 0, c.errAt(e.Position(), ErrLimit, "a template expression nested deeper than MaxDepth (%d) levels (operators, attributes and brackets)", MaxDepth)
+	}
+	defer func() { c.depth-- }()
 	size, err := c.size(e)
 	if err != nil {
 		return 0, err
