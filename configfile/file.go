@@ -58,8 +58,8 @@ func Read(r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
 
 // ReadContext reads a config from r. name labels its errors (a file name).
 // The text is rendered as a Jinja template with Options.Data, then parsed
-// as a single YAML document, within the package's bounds (MaxSize,
-// MaxDepth, ...: see limits.go), whose excess is an ErrLimit.
+// as a single YAML document, within the package's bounds (MaxSize and the
+// constants beside it), whose excess is an ErrLimit.
 //
 // ReadContext gives up when ctx is done, in each phase (rendering, the
 // checks of the rendered text, resolving the document), with an error that

@@ -197,13 +197,22 @@ func (w *boundedWriter) stopped(name string) error {
 	return nil
 }
 
-// environment is Jinja's filters, tests and control structures, without the
-// global functions (range, lipsum, cycler, ...): a config file needs none,
-// and range can make a short file render for ever.
+// environment is Jinja's tests and control structures, the filters of
+// filterBounds, and none of the global functions (range, lipsum, cycler,
+// ...): a config file needs none, and range can make a short file render
+// for ever. The control structures are all there so that templateCheck can
+// name the one it refuses; it refuses the other filters before they run,
+// and they are not here either.
 func environment() *exec.Environment {
+	filters := make(map[string]exec.FilterFunction, len(filterBounds))
+	for name := range filterBounds {
+		if fn, ok := gonja.DefaultEnvironment.Filters.Get(name); ok {
+			filters[name] = fn
+		}
+	}
 	return &exec.Environment{
 		Context:           exec.EmptyContext(),
-		Filters:           gonja.DefaultEnvironment.Filters,
+		Filters:           exec.NewFilterSet(filters),
 		Tests:             gonja.DefaultEnvironment.Tests,
 		ControlStructures: gonja.DefaultEnvironment.ControlStructures,
 		Methods:           gonja.DefaultEnvironment.Methods,

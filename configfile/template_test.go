@@ -59,3 +59,20 @@ e: {% raw %}"{{ kept }}"{% endraw %}
 		}
 	}
 }
+
+// Every filter config templates allow is one the engine has.
+func TestFilterNamesExist(t *testing.T) {
+	for _, name := range []string{"default", "d", "lower", "upper", "capitalize", "title", "trim", "replace", "string",
+		"int", "float", "length", "count", "first", "last", "tojson"} {
+		text := "a: {{ A | " + name + " }}\n"
+		switch name {
+		case "replace":
+			text = "a: {{ A | replace('a', 'b') }}\n"
+		case "default", "d":
+			text = "a: {{ A | " + name + "('x') }}\n"
+		}
+		if _, err := configfile.Read(strings.NewReader(text), "test.yaml", func(o *configfile.Options) { o.Data = map[string]any{"A": "a"} }); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
