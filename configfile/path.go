@@ -24,20 +24,6 @@ func joinPath(parent, child string) string {
 
 func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
 
-// cutPath splits the first key (with no index) off a path.
-func cutPath(path string) (first, rest string, ok bool) {
-	if path == "" || strings.HasPrefix(path, "[") {
-		return "", path, false
-	}
-	i := strings.IndexAny(path, ".[")
-	if i < 0 {
-		return path, "", true
-	}
-	rest = path[i:]
-	rest = strings.TrimPrefix(rest, ".")
-	return path[:i], rest, true
-}
-
 // lastKey is the last key of a path, without indexes.
 func lastKey(path string) string {
 	path = strings.TrimRight(path, "]0123456789[")

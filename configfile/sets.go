@@ -19,13 +19,10 @@ type setEntry struct {
 // order. A list reached through several aliases is listed under each path.
 func (f *File) SetPaths() []string {
 	var out []string
-	steps := 0
+	// The walk expands aliases: the resolver bounded the tree's size so
+	// expanded (MaxValues).
 	var walk func(n *node, path string)
 	walk = func(n *node, path string) {
-		steps++
-		if steps > maxSteps {
-			return
-		}
 		switch n.kind {
 		case seqNode:
 			if isSetList(n) {
@@ -79,11 +76,15 @@ func (f *File) RegionalAccountSpecs(path string) ([]awsaccount.RegionalAccountsS
 
 // RegionalAccountSet builds the RegionalAccountSet at path (see SetPaths;
 // "" means the only one in the file: none, or several, is an error listing
-// the candidates) through reg (nil means awsaccount.DefaultRegistry).
+// the candidates) through reg (nil means awsaccount.DefaultRegistry): one
+// container per item, as reg.RegionalAccounts builds it, gathered by
+// awsaccount.NewRegionalAccountSet.
 //
 // Spec errors, from decoding or from the registry's checks, are *Error
-// values naming the key path and line; errors of building (credentials,
-// role assumption) are wrapped with the file name and path.
+// values naming the key path and line (the registry's FieldError re-rooted
+// under the item's RegionalAccounts key, and reachable with errors.As);
+// errors of building (credentials, role assumption) are wrapped with the
+// file name and path.
 func (f *File) RegionalAccountSet(ctx context.Context, path string, reg *awsaccount.Registry) (*awsaccount.RegionalAccountSet, error) {
 	path, err := f.setPath(path)
 	if err != nil {
@@ -96,25 +97,31 @@ func (f *File) RegionalAccountSet(ctx context.Context, path string, reg *awsacco
 	if reg == nil {
 		reg = awsaccount.DefaultRegistry
 	}
-	set, err := reg.RegionalAccountSet(ctx, specs...)
-	if err != nil {
-		var pe *awsaccount.ParameterError
-		if errors.As(err, &pe) {
-			// The registry names the item as RegionalAccountSet[i]...;
-			// put it under path.
-			rel := strings.TrimPrefix(pe.Path, "RegionalAccountSet")
-			n, _ := f.find(path)
-			p := n.pos
-			if q, ok := lookupRel(n, strings.TrimPrefix(rel, ".")); ok {
-				p = q
-			}
-			e := f.errorAt(p, path+rel, ErrInvalid, pe.Problem)
-			e.Err = err
-			return nil, e
+	containers := make([]*awsaccount.RegionalAccounts, len(specs))
+	for i, spec := range specs {
+		c, err := reg.RegionalAccounts(ctx, spec)
+		if err != nil {
+			return nil, f.buildError(indexPath(path, i), err)
 		}
-		return nil, fmt.Errorf("configfile: %s: build %s: %w", f.name, path, err)
+		containers[i] = c
 	}
-	return set, nil
+	return awsaccount.NewRegionalAccountSet(containers...), nil
+}
+
+// buildError places the registry's error for the set item at item: a
+// FieldError names a field of the item's RegionalAccounts spec.
+func (f *File) buildError(item string, err error) error {
+	at := joinPath(item, "RegionalAccounts")
+	var fe awsaccount.FieldError
+	if !errors.As(err, &fe) {
+		return fmt.Errorf("configfile: %s: build %s: %w", f.name, at, err)
+	}
+	n, ferr := f.find(item)
+	if ferr != nil {
+		return ferr // the item decoded a moment ago: cannot happen
+	}
+	e, _ := n.get("RegionalAccounts")
+	return f.fieldError(e.value, at, e.pos, ErrInvalid, err)
 }
 
 // setPath returns path, or when it is empty, the only set in the file.
@@ -127,7 +134,7 @@ func (f *File) setPath(path string) (string, error) {
 	case 1:
 		return paths[0], nil
 	case 0:
-		return "", &Error{File: f.name, Problem: "no list of {RegionalAccounts: ...} items in the file", Kind: ErrNoSet}
+		return "", f.errorAt(pos{}, "", ErrNoSet, "no list of {RegionalAccounts: ...} items in the file")
 	}
-	return "", &Error{File: f.name, Problem: "name one of: " + strings.Join(paths, ", "), Kind: ErrAmbiguousSet}
+	return "", f.errorAt(pos{}, "", ErrAmbiguousSet, "name one of: "+strings.Join(paths, ", "))
 }
