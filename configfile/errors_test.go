@@ -57,6 +57,7 @@ func TestInvalidConfigsAreFieldErrors(t *testing.T) {
 		"token-code-without-serial":     isParameterError,
 		"negative-max-count":            isLimitError,
 		"region-limit-negative":         isLimitError,
+		"region-limit-no-interval":      isLimitError,
 		"unknown-partition":             isFilterError,
 		"unknown-region":                isFilterError,
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
+	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
 // readOrDecode reads text with data and decodes it into v; it returns the
@@ -24,7 +25,7 @@ func readOrDecode(text string, data map[string]any, v any) error {
 // the line of its {{ }}, never the text (issue 11.6).
 func TestErrorsHideSubstitutedText(t *testing.T) {
 	type limits struct {
-		RateLimit awsaccount.RateLimitSpec `yaml:"RateLimit"`
+		RateLimit ratelimit.Spec `yaml:"RateLimit"`
 	}
 	type role struct {
 		AssumeRole awsaccount.AssumeRoleParameters `yaml:"AssumeRole"`
@@ -71,9 +72,9 @@ func TestErrorsHideSubstitutedText(t *testing.T) {
 		"a short value on another line": {
 			text: "n: {{ N }}\nRateLimit:\n  max_count: -1\n", data: map[string]any{"N": "1"}, target: new(struct {
 				N         int                      `yaml:"n"`
-				RateLimit awsaccount.RateLimitSpec `yaml:"RateLimit"`
+				RateLimit ratelimit.Spec `yaml:"RateLimit"`
 			}),
-			kind: configfile.ErrInvalid, want: []string{"RateLimit.max_count: must be >= 0, got -1"},
+			kind: configfile.ErrInvalid, want: []string{"RateLimit.max_count: must be at least 1, got -1"},
 		},
 	}
 	for name, tc := range tests {
