@@ -140,7 +140,7 @@ func TestSubstitutedComment(t *testing.T) {
 func TestWholeFileErrorsHideLongSubstitutions(t *testing.T) {
 	f := read(t, "a: {{ SHORT }}\n{{ LONG }}: [1]\n", map[string]any{"SHORT": "list", "LONG": "Secret-Key-Name"})
 	_, err := f.RegionalAccountSpecs("")
-	if !errors.Is(err, configfile.ErrNoSet) || err.Error() != "test.yaml: no list of {RegionalAccounts: ...} items in the file" {
+	if !errors.Is(err, configfile.ErrNoSet) || err.Error() != "test.yaml: no list of {RegionalAccounts: ...} or {Organization: ...} items in the file" {
 		t.Errorf("got %v", err)
 	}
 	err = f.Decode("Secret-Key-Name.x", new(any))
