@@ -40,6 +40,9 @@ type RegionalAccountOptions struct {
 	// program stay inside them (EC2 describe calls: 100 burst, 20 per s).
 	APILimits map[string]*ratelimit.Limiter
 
+	// OperationLimits add AWS's published quotas and adaptive mode.
+	OperationLimits OperationLimitOptions
+
 	// Logger receives debug records of refused and failed calls. Default:
 	// the session's logger.
 	Logger *slog.Logger
@@ -68,6 +71,7 @@ type RegionalAccount struct {
 	opts    RegionalAccountOptions
 	retryer aws.Retryer
 	apiKeys []string // folded keys of opts.APILimits
+	ops     *opLimits
 
 	cfg     atomic.Pointer[configEntry]
 	clients sync.Map // reflect.Type of the client → *clientEntry
@@ -108,7 +112,8 @@ func NewRegionalAccount(l *ratelimit.Limiter, a *Account, region string, optFns 
 	retryer := retry.NewStandard(append([]func(*retry.StandardOptions){
 		func(o *retry.StandardOptions) { o.MaxAttempts = opts.MaxAttempts },
 	}, opts.RetryOptions...)...)
-	return &RegionalAccount{limiter: l, account: a, region: region, opts: opts, retryer: retryer, apiKeys: keys}
+	return &RegionalAccount{limiter: l, account: a, region: region, opts: opts, retryer: retryer, apiKeys: keys,
+		ops: newOpLimits(api, opts.OperationLimits)}
 }
 
 // apiKey folds "EC2:DescribeInstances", "ec2:describe_instances" and
@@ -208,23 +213,23 @@ func (r *RegionalAccount) admit(ctx context.Context, in middleware.FinalizeInput
 	if err := r.wait(ctx); err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 	}
+	admitted := time.Now()
 	out, md, err := next.HandleFinalize(ctx, in)
 	if err != nil {
+		r.ops.observe(ctx, admitted, err)
 		err = r.retryPolicy(ctx, err)
 	}
 	return out, md, err
 }
 
-// wait passes the limits that cover the request: the operation's, the
-// service's, then the target's.
+// wait passes the limits that cover the request: the operation's (see
+// OperationLimitOptions), the service's, then the target's.
 func (r *RegionalAccount) wait(ctx context.Context) error {
+	if err := r.ops.wait(ctx); err != nil {
+		return err
+	}
 	if len(r.apiKeys) > 0 {
 		svc := serviceKey(awsmiddleware.GetServiceID(ctx))
-		if l, ok := r.opts.APILimits[svc+":"+serviceKey(awsmiddleware.GetOperationName(ctx))]; ok {
-			if err := l.Wait(ctx); err != nil {
-				return err
-			}
-		}
 		if l, ok := r.opts.APILimits[svc]; ok {
 			if err := l.Wait(ctx); err != nil {
 				return err
