@@ -19,7 +19,8 @@ import (
 // The limit of an operation is, first found: its APILimits entry
 // ("ec2:DescribeInstances"); the preset's limit of its group, which an
 // APILimits entry naming the group ("ec2:non-mutating") replaces; in
-// adaptive mode, a limit of its own, unlimited until AWS throttles it. A request
+// adaptive mode, a limit of its own (of its group, if the aws preset knows
+// one, even when Preset is nil), unlimited until AWS throttles it. A request
 // waits for its operation's limit, then its service's APILimits entry, then
 // the target's limit. One limiter per group (or operation) per target is
 // made, at its first request.
@@ -32,7 +33,7 @@ type OperationLimitOptions struct {
 	// the limit of its operation, which lowers its rate if it is adaptive
 	// (ratelimit.Options.Adaptive); an operation without a limit gets one
 	// at its first request, adaptive and unlimited until its first
-	// throttle.
+	// throttle, shared with the other operations of its aws preset group.
 	Adaptive bool
 	// NewLimiter makes the limiter of a preset group or of an adapted
 	// operation, named by key as an APILimits key is ("ec2:non-mutating",
@@ -115,8 +116,14 @@ func (o *opLimits) resolve(service, operation, opKey string) *opEntry {
 	}
 	if e.l.Load() == nil && o.opts.Adaptive {
 		// Unlimited until its first throttle; made now so that its
-		// meter knows the operation's rate by then.
-		e.l.Store(o.group(opKey, ratelimit.Limit{Block: true}))
+		// meter knows the rate by then. Operations that AWS throttles
+		// together (a group of the aws preset, used here for its groups
+		// only) adapt together: each would otherwise probe the shared
+		// bucket on its own.
+		if rule, ok := awslimits.AWS().Rule(service, operation); ok {
+			e.key = apiKey(rule.Group)
+		}
+		e.l.Store(o.group(e.key, ratelimit.Limit{Block: true}))
 	}
 	return e
 }
