@@ -17,6 +17,7 @@ import (
 
 	"github.com/awsaccount/awsaccount/internal/redact"
 	"github.com/awsaccount/awsaccount/ratelimit"
+	"github.com/awsaccount/awsaccount/ratelimit/awslimits"
 )
 
 // RegistryOptions tune a Registry.
@@ -248,8 +249,10 @@ func (r *Registry) regionalAccount(ctx context.Context, a *Account, spec Regiona
 		if err != nil {
 			return nil, err
 		}
+		adaptive := spec.RateLimit.Adaptive
 		api := make(map[string]*ratelimit.Limiter, len(spec.APILimits))
 		for k, l := range spec.APILimits {
+			l.Adaptive = l.Adaptive || adaptive
 			if api[k], err = r.limiter(l, a, suffix+":"+apiKey(k)); err != nil {
 				return nil, err
 			}
@@ -257,6 +260,11 @@ func (r *Registry) regionalAccount(ctx context.Context, a *Account, spec Regiona
 		opts := append([]func(*RegionalAccountOptions){}, r.opts.RegionalAccountOptions...)
 		if len(api) > 0 {
 			opts = append(opts, func(o *RegionalAccountOptions) { o.APILimits = api })
+		}
+		if ol := r.operationLimits(spec.RateLimit, a, suffix); ol.Preset != nil || ol.Adaptive {
+			opts = append(opts, func(o *RegionalAccountOptions) {
+				o.Preset, o.Adaptive, o.NewOperationLimiter = ol.Preset, ol.Adaptive, ol.NewLimiter
+			})
 		}
 		return NewRegionalAccount(limiter, a, spec.Region, opts...), nil
 	})
@@ -305,17 +313,54 @@ func (r *Registry) limiter(spec ratelimit.Spec, a *Account, keySuffix string) (*
 		}}
 		opts = append(opts, ratelimit.WithStore(store))
 	}
+	if spec.Adaptive {
+		opts = append(opts, ratelimit.WithAdaptive(true))
+	}
 	return ratelimit.New(spec.Limit, opts...), nil
 }
 
+// operationLimits are the operationLimits of a target's RateLimit
+// block: its preset and adaptive mode, with limiters that share the
+// block's backend, keyed "<account id>:<region>:<group or operation>".
+func (r *Registry) operationLimits(spec ratelimit.Spec, a *Account, keySuffix string) operationLimits {
+	preset, _ := awslimits.Lookup(spec.Preset) // validated: "" is none
+	return operationLimits{
+		Preset:   preset,
+		Adaptive: spec.Adaptive,
+		NewLimiter: func(key string, l ratelimit.Limit) *ratelimit.Limiter {
+			ls := ratelimit.Spec{Limit: l, Backend: spec.Backend, Adaptive: spec.Adaptive}
+			lim, err := r.limiter(ls, a, keySuffix+":"+key)
+			if err != nil { // the target's own limiter was built with this backend
+				return ratelimit.New(l, append(append([]func(*ratelimit.Options){}, r.opts.LimiterOptions...), ratelimit.WithAdaptive(spec.Adaptive))...)
+			}
+			return lim
+		},
+	}
+}
+
 func validateLimits(l ratelimit.Spec, api map[string]ratelimit.Spec) error {
-	if err := l.Limit.Validate(); err != nil {
+	if err := validateLimit(l); err != nil {
 		return prefixed("RateLimit", err)
 	}
 	for _, k := range sortedKeys(api) {
+		if api[k].Preset != "" {
+			return fieldErr("APILimits."+k+".preset", "is for the RateLimit block, not an APILimits entry")
+		}
 		if err := api[k].Limit.Validate(); err != nil {
 			return prefixed("APILimits."+k, err)
 		}
+	}
+	return nil
+}
+
+// validateLimit checks what a RateLimit block's limit and preset must be
+// even when built in Go (Spec.Validate is stricter, for a config file).
+func validateLimit(l ratelimit.Spec) error {
+	if err := l.Limit.Validate(); err != nil {
+		return err
+	}
+	if _, ok := awslimits.Lookup(l.Preset); l.Preset != "" && !ok {
+		return fieldErr("preset", fmt.Sprintf("unknown preset %q (want %q)", l.Preset, ratelimit.PresetAWS))
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ func TestErrorsHideSubstitutedText(t *testing.T) {
 		// A short value elsewhere is not taken for part of a message.
 		"a short value on another line": {
 			text: "n: {{ N }}\nRateLimit:\n  max_count: -1\n", data: map[string]any{"N": "1"}, target: new(struct {
-				N         int                      `yaml:"n"`
+				N         int            `yaml:"n"`
 				RateLimit ratelimit.Spec `yaml:"RateLimit"`
 			}),
 			kind: configfile.ErrInvalid, want: []string{"RateLimit.max_count: must be at least 1, got -1"},

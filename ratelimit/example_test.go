@@ -20,12 +20,13 @@ func Example() {
 	}
 	l.SetMaxCount(2)
 	fmt.Println(l.Wait(ctx))
-	fmt.Printf("%+v\n", l.Stats())
+	st := l.Stats()
+	fmt.Printf("admitted %d, refused %d\n", st.Admitted, st.Refused)
 	// Output:
 	// <nil>
 	// Too fast!
 	// <nil>
-	// {Admitted:2 Refused:1 Waited:0 TotalWait:0s}
+	// admitted 2, refused 1
 }
 
 // Two callers at one per 100 ms with Block: the second waits its turn.
@@ -72,4 +73,19 @@ func ExampleSpec_Validate() {
 	// interval must be positive, got 0s (a block without a limit says unlimited: true)
 	// <nil>
 	// true unlimited
+}
+
+// AWS's model: a bucket of 100 tokens, refilled at 20 a second. The first
+// 100 requests start at once; the next waits for a token (50ms).
+func ExampleLimit_bucket() {
+	ctx := context.Background()
+	l := ratelimit.New(ratelimit.Limit{Burst: 100, Rate: 20})
+	n := 0
+	for l.Wait(ctx) == nil {
+		n++
+	}
+	var ee *ratelimit.ExceededError
+	err := l.Wait(ctx)
+	fmt.Println(n, l.Limit(), errors.As(err, &ee) && ee.RetryAfter > 40*time.Millisecond)
+	// Output: 100 burst 100, 20/s, fail fast true
 }

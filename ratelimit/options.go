@@ -12,11 +12,21 @@ type Options struct {
 	// Clock tells time and makes timers; nil is the system clock. Tests
 	// inject a fake one.
 	Clock Clock
+	// Adaptive turns on adaptive mode: a throttle reported with
+	// Limiter.Throttled lowers the rate in force, which then recovers
+	// while no throttle is reported, never above the limit the knobs set
+	// (see Limiter.Throttled). Off by default.
+	Adaptive bool
 }
 
 // WithStore sets Options.Store.
 func WithStore(s Store) func(*Options) {
 	return func(o *Options) { o.Store = s }
+}
+
+// WithAdaptive sets Options.Adaptive.
+func WithAdaptive(on bool) func(*Options) {
+	return func(o *Options) { o.Adaptive = on }
 }
 
 // WithClock sets Options.Clock.

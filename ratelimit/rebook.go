@@ -21,7 +21,7 @@ func (l *Limiter) update(f func(*Limit)) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	old := l.limit.Load()
+	old := l.conf.Load()
 	var nl Limit
 	if old != nil {
 		nl = *old
@@ -33,7 +33,22 @@ func (l *Limiter) update(f func(*Limit)) {
 	if l.store == nil { // a zero Limiter
 		l.store = NewMemoryStore(func(o *MemoryStoreOptions) { o.Clock = l.clock })
 	}
-	l.limit.Store(&nl)
+	l.conf.Store(&nl)
+	l.publishLocked(l.lowered(nl), true)
+}
+
+// publishLocked puts eff in force. With rebook, the sleeping requests are
+// given new turns under it; without, they keep theirs, which only a limit
+// at least as loose as the old one may do (adaptive mode's recovery).
+// Requires mu held.
+func (l *Limiter) publishLocked(eff Limit, rebook bool) {
+	if old := l.limit.Load(); old != nil && *old == eff {
+		return
+	}
+	l.limit.Store(&eff)
+	if !rebook {
+		return
+	}
 	l.gen.Add(1)
 	if l.head != nil && !l.rebooking {
 		l.rebooking = true

@@ -50,6 +50,16 @@
 // has left behind are forgotten into a horizon that assumes they were as
 // late as possible, and a key expires once idle (Options.KeyTTL).
 //
+// A token bucket (burst and rate) is kept in the same key by its own
+// script (bucket_script.go), the GCRA of ratelimit.MemoryStore: the set
+// holds the recent starts and, on top, one member that records the
+// bucket's limit and is scored by the instant the bucket is full again.
+// Every process's starts take tokens from one bucket, on the server's
+// clock. Cancel gives a token back only for the latest start held (a
+// Limiter gives back its waiting requests newest first, so they all come
+// back); a key that changes form is converted strictly (see the Store
+// contract in package ratelimit).
+//
 // # Faults
 //
 // Every Redis call is bounded by Options.Timeout (200ms by default). While

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -143,7 +144,7 @@ func (s *Store) reserveLocal(ctx context.Context, l ratelimit.Limit, maxWait tim
 	}
 	now := time.Now()
 	st := &ownStart{id: newID(), at: now.Add(r.Delay), local: r}
-	s.own.add(st, now, l.Interval)
+	s.own.add(st, now, lookback(l))
 	s.own.dirty++
 	r.ID = st.id
 	if s.onLocal != nil {
@@ -191,7 +192,7 @@ func (s *Store) call(ctx context.Context, l ratelimit.Limit, maxWait time.Durati
 		st := &ownStart{id: r.ID, at: now.Add(r.Delay), inRedis: true}
 		st.local = s.local.Record(st.at, l)
 		if r.ID != 0 {
-			s.own.add(st, now, l.Interval)
+			s.own.add(st, now, lookback(l))
 		}
 	}
 	s.mu.Unlock()
@@ -211,7 +212,7 @@ func (s *Store) runReplaying(ctx context.Context, l ratelimit.Limit, maxWait tim
 		outages := s.health.outageCount()
 		sent := time.Now()
 		s.mu.Lock()
-		args, batch, m := s.own.replay(sent, l.Interval, outages)
+		args, batch, m := s.own.replay(sent, lookback(l), outages)
 		s.mu.Unlock()
 		v, err = s.run(ctx, l, maxWait, id, args)
 		if err != nil || v[0] != -1 {
@@ -242,15 +243,19 @@ func (s *Store) run(ctx context.Context, l ratelimit.Limit, maxWait time.Duratio
 	if s.fakeNow != nil {
 		now = strconv.FormatInt(s.fakeNow(), 10)
 	}
+	script, count, period := reserveScript, int64(l.MaxCount), ceilMicros(l.Interval) // rounded up: never earlier than allowed
+	if l.IsBucket() {
+		script, count, period = bucketScript, int64(l.Burst), tokenMicros(l.Rate)
+	}
 	args := append([]any{
-		l.MaxCount,
-		ceilMicros(l.Interval), // rounded up: never earlier than allowed
+		count,
+		period,
 		maxWaitUS,
 		m,
-		ceilMillis(max(l.Interval, s.opts.KeyTTL)),
+		ceilMillis(max(lookback(l), s.opts.KeyTTL)),
 		now,
 	}, replay...)
-	v, err := reserveScript.Run(ctx, s.client, []string{s.key}, args...).Int64Slice()
+	v, err := script.Run(ctx, s.client, []string{s.key}, args...).Int64Slice()
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +298,7 @@ func (s *Store) remove(ctx context.Context, id uint64) {
 	}
 	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	if err := s.client.ZRem(cctx, s.key, member(id)).Err(); err != nil && !gaveUp(ctx) {
+	if err := cancelScript.Run(cctx, s.client, []string{s.key}, member(id)).Err(); err != nil && !gaveUp(ctx) {
 		// An outage like any: the calls that follow (a Limiter gives back
 		// the starts of all its waiting requests at once) need not wait
 		// for Redis one timeout each.
@@ -326,4 +331,19 @@ func ceilMicros(d time.Duration) int64 {
 
 func ceilMillis(d time.Duration) int64 {
 	return int64((d + time.Millisecond - 1) / time.Millisecond)
+}
+
+// lookback is how far back a limit looks: its Interval, or for a bucket the
+// time an empty bucket takes to fill.
+func lookback(l ratelimit.Limit) time.Duration {
+	if l.IsBucket() {
+		return time.Duration(l.Burst) * time.Duration(tokenMicros(l.Rate)) * time.Microsecond
+	}
+	return l.Interval
+}
+
+// tokenMicros is the time a bucket of rate r takes to gain a token, in
+// whole microseconds rounded up (never earlier than allowed), at least 1.
+func tokenMicros(r float64) int64 {
+	return max(1, int64(math.Ceil(1e6/r)))
 }
