@@ -49,12 +49,4 @@ awslimitsbench: deps
 	$(GO) test -run '^$$' -bench BenchmarkAWSLimits -benchtime 1x -timeout 30m ./ratelimit/awslimits/
 
 demo:
-	@if [ -x scripts/demo.sh ]; then scripts/demo.sh; else echo "make # fleetbench = a fleet run of the CLI (N accounts entered by AssumeRole × 17
-# regions) behind a proxy that adds 50 ms to every request: wall time,
-# latency floor, AssumeRole count, TCP connections, peak RSS. BASELINE=path
-# to an older awsacct binary runs it beside this tree's.
-FLEETBENCH_ARGS ?= -accounts 50,200 -regions 17 -latency 50ms
-fleetbench: deps
-	$(GO) run ./internal/fleetbench $(FLEETBENCH_ARGS) $(if $(BASELINE),-baseline $(BASELINE))
-
-demo: coming with the CLI (issue: the awsacct CLI)"; fi
+	@scripts/demo.sh

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/awsaccount/awsaccount"
+	"github.com/awsaccount/awsaccount/internal/keypath"
 )
 
 // decoder fills Go values from resolved nodes, strictly: a key the target
@@ -163,7 +164,7 @@ func (f *File) fieldError(n *node, path string, at pos, k error, err error) *Err
 		return e
 	}
 	rel, problem := fe.Field()
-	if more := countFieldErrors(err) - 1; more > 0 {
+	if more := keypath.CountFieldErrors(err) - 1; more > 0 {
 		problem += fmt.Sprintf(" (and %d more problems)", more)
 	}
 	if p, ok := lookupRel(n, rel); ok {
@@ -172,24 +173,6 @@ func (f *File) fieldError(n *node, path string, at pos, k error, err error) *Err
 	e := f.errorAt(at, joinPath(path, rel), k, problem)
 	e.Err = err
 	return e
-}
-
-// countFieldErrors counts the field errors in err's tree: a Validate may
-// join several (regions.Filter.Validate reports every bad pattern).
-func countFieldErrors(err error) int {
-	if _, ok := err.(awsaccount.FieldError); ok {
-		return 1
-	}
-	n := 0
-	switch u := err.(type) {
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			n += countFieldErrors(e)
-		}
-	case interface{ Unwrap() error }:
-		n = countFieldErrors(u.Unwrap())
-	}
-	return n
 }
 
 // problemOf is err's message, unless path ends in a secret key: then a
