@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -343,7 +344,9 @@ func (r *Registry) limiterOptions(a *Account, region, key string) []func(*rateli
 	opts = append(opts, r.opts.LimiterOptions...)
 	return append(opts, func(o *ratelimit.Options) {
 		if o.MeterProvider != nil {
-			o.Attributes = append(o.Attributes, limitAttributes(a, region, key)...)
+			// Clipped: a slice that LimiterOptions share must not be
+			// appended to in place by every limiter.
+			o.Attributes = append(slices.Clip(o.Attributes), limitAttributes(a, region, key)...)
 		}
 	})
 }

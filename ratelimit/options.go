@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"slices"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -52,7 +53,7 @@ func WithAdaptive(on bool) func(*Options) {
 func WithMeterProvider(mp metric.MeterProvider, attrs ...attribute.KeyValue) func(*Options) {
 	return func(o *Options) {
 		o.MeterProvider = mp
-		o.Attributes = append(o.Attributes, attrs...)
+		o.Attributes = append(slices.Clip(o.Attributes), attrs...) // never into a shared slice
 	}
 }
 
