@@ -65,14 +65,22 @@ func (l *Limiter) Throttled(admitted time.Time) {
 		return
 	}
 	l.stats.throttled.Add(1)
-	a := l.adapt
-	if a == nil {
+	if l.adapt == nil {
 		return
 	}
+	if l.decrease(admitted) {
+		l.recordRate()
+	}
+}
+
+// decrease is Throttled's arithmetic, under mu; it reports whether the
+// limit in force changed.
+func (l *Limiter) decrease(admitted time.Time) bool {
+	a := l.adapt
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if a.lowered && admitted.Before(a.since) {
-		return
+		return false
 	}
 	now := l.now()
 	measured := l.measureLocked(now)
@@ -87,36 +95,45 @@ func (l *Limiter) Throttled(admitted time.Time) {
 	a.k = math.Cbrt(a.wmax * (1 - adaptiveBeta) / adaptiveScale)
 	a.since, a.lowered = now, true
 	l.stats.decreases.Add(1)
-	l.publishLocked(l.lowered(*l.conf.Load()), true)
+	changed := l.publishLocked(l.lowered(*l.conf.Load()), true)
 	a.next.Store(now.Add(adaptiveTick).UnixNano())
+	return changed
 }
 
 // tick lets the lowered rate recover, at most once per adaptiveTick.
 func (l *Limiter) tick() {
-	a := l.adapt
 	now := l.now()
-	if now.UnixNano() < a.next.Load() {
+	if now.UnixNano() < l.adapt.next.Load() {
 		return
 	}
+	if l.recoverStep(now) {
+		l.recordRate()
+	}
+}
+
+// recoverStep is tick's arithmetic, under mu; it reports whether the limit
+// in force changed.
+func (l *Limiter) recoverStep(now time.Time) bool {
+	a := l.adapt
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a.next.Store(now.Add(adaptiveTick).UnixNano())
 	l.measureLocked(now)
 	if !a.lowered {
-		return
+		return false
 	}
 	conf := *l.conf.Load()
 	t := now.Sub(a.since).Seconds()
 	r := adaptiveScale*math.Pow(t-a.k, 3) + a.wmax
 	if r >= conf.PerSecond() {
 		a.lowered = false
-		l.publishLocked(conf, false)
-		return
+		return l.publishLocked(conf, false)
 	}
 	if r >= a.rate*adaptiveStep {
 		a.rate = r
-		l.publishLocked(l.lowered(conf), false)
+		return l.publishLocked(l.lowered(conf), false)
 	}
+	return false
 }
 
 // measureLocked returns the rate of admissions over the last second or

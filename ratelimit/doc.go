@@ -93,6 +93,33 @@
 // knobs' limit, Effective the one in force, and Stats counts throttles and
 // decreases, for telemetry and --debug.
 //
+// # Metrics
+//
+// With Options.MeterProvider (WithMeterProvider), a Limiter reports to
+// OpenTelemetry, meter "github.com/awsaccount/awsaccount/ratelimit", every
+// measurement with Options.Attributes: what the limit covers (the root
+// package's Registry sets region, service, operation and account_id):
+//
+//	awsaccount.ratelimit.waiters        {request}    up-down counter: requests sleeping until their turn
+//	awsaccount.ratelimit.rebookings     {request}    counter: turns of waiting requests given back after a
+//	                                                 change of the limit (a knob, an adaptive decrease),
+//	                                                 to be booked anew under the new one
+//	awsaccount.ratelimit.store.errors   {call}       counter: store calls that failed (the request failed
+//	                                                 with the store's error); not those of a request that
+//	                                                 had given up (its context ended)
+//	awsaccount.ratelimit.adaptive.rate  {request}/s  gauge, adaptive mode only: the rate in force, recorded
+//	                                                 at each decrease, each step of the recovery and each
+//	                                                 change of the knobs (0: unlimited)
+//
+// The waiters of several Limiters with the same attributes add up. The
+// gauge has no value until the rate first changes. The admissions, refusals
+// and wait durations of requests are the root package's metrics (it times
+// a request's wait across all the limits it passes). Without a provider,
+// or with one of OpenTelemetry's no-op providers, a Limiter keeps no
+// telemetry state and costs nothing more; with one, an admission that does
+// not sleep records nothing either. No measurement is made while the
+// Limiter's lock is held.
+//
 // # Presets
 //
 // A block's preset: aws puts AWS's published quotas under the limit, one

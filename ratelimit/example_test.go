@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
@@ -88,4 +92,33 @@ func ExampleLimit_bucket() {
 	err := l.Wait(ctx)
 	fmt.Println(n, l.Limit(), errors.As(err, &ee) && ee.RetryAfter > 40*time.Millisecond)
 	// Output: 100 burst 100, 20/s, fail fast true
+}
+
+// An adaptive limit's metrics, read with the OpenTelemetry SDK's
+// ManualReader (an exporter in a program): a throttle after 20 requests a
+// second lowers the rate in force to 14 a second.
+func ExampleWithMeterProvider() {
+	ctx := context.Background()
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	defer mp.Shutdown(ctx)
+
+	l := ratelimit.New(ratelimit.Limit{Burst: 10, Rate: 20}, ratelimit.WithAdaptive(true),
+		ratelimit.WithMeterProvider(mp, attribute.String("service", "ec2")))
+	for range 10 { // at once: 20 a second, as measured over half a second
+		_ = l.Wait(ctx)
+	}
+	l.Throttled(time.Now())
+
+	var rm metricdata.ResourceMetrics
+	_ = reader.Collect(ctx, &rm)
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if g, ok := m.Data.(metricdata.Gauge[float64]); ok {
+				service, _ := g.DataPoints[0].Attributes.Value("service")
+				fmt.Println(m.Name, m.Unit, g.DataPoints[0].Value, service.AsString())
+			}
+		}
+	}
+	// Output: awsaccount.ratelimit.adaptive.rate {request}/s 14 ec2
 }

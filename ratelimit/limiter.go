@@ -38,7 +38,8 @@ type Limiter struct {
 	// store and clock are set before limit is first stored: read them only
 	// after loading a limited limit.
 	store Store
-	clock Clock // nil: the system clock
+	clock Clock      // nil: the system clock
+	tel   *telemetry // nil without a MeterProvider
 
 	mu         sync.Mutex
 	head, tail *waiter   // sleeping requests, in arrival order; requires mu
@@ -87,7 +88,7 @@ func New(l Limit, optFns ...func(*Options)) *Limiter {
 	if o.Store == nil {
 		o.Store = NewMemoryStore(func(so *MemoryStoreOptions) { so.Clock = o.Clock })
 	}
-	lim := &Limiter{store: o.Store, clock: o.Clock}
+	lim := &Limiter{store: o.Store, clock: o.Clock, tel: newTelemetry(o.MeterProvider, o.Attributes)}
 	if o.Adaptive {
 		lim.adapt = newAdaptive(lim.now())
 	}
@@ -203,6 +204,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 func (l *Limiter) tryNow(ctx context.Context, lim *Limit) error {
 	r, err := l.store.Reserve(ctx, *lim, 0)
 	if err != nil {
+		l.tel.storeFailed(ctx)
 		return fmt.Errorf("ratelimit: reserve a start (%v): %w", *lim, err)
 	}
 	if !r.OK {
@@ -235,6 +237,7 @@ func (l *Limiter) wait(ctx context.Context) error {
 		}
 		r, err := l.store.Reserve(ctx, *lim, maxWait)
 		if err != nil {
+			l.tel.storeFailed(ctx)
 			return fmt.Errorf("ratelimit: reserve a start (%v): %w", *lim, err)
 		}
 		if !r.OK {
@@ -255,6 +258,7 @@ func (l *Limiter) wait(ctx context.Context) error {
 			// for the change to see it: give it back and start over.
 			l.mu.Unlock()
 			l.store.Cancel(context.WithoutCancel(ctx), r)
+			l.tel.rebooked(ctx, 1)
 			continue
 		}
 		l.pushLocked(w)
@@ -262,7 +266,12 @@ func (l *Limiter) wait(ctx context.Context) error {
 		if start.IsZero() {
 			start = now
 		}
+		// Counted by the request itself, after it registered and until
+		// it is off the list (or is leaving it): each +1 has its -1, and
+		// neither is recorded under mu.
+		l.tel.waiting(ctx, 1)
 		retry, err := l.sleep(ctx, w)
+		l.tel.waiting(ctx, -1)
 		if retry {
 			continue
 		}

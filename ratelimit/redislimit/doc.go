@@ -83,6 +83,30 @@
 // one) is not seen by the local grants made meanwhile, so that moment may
 // admit one extra start per such late answer.
 //
+// # Metrics
+//
+// With Options.MeterProvider, the Stores report to OpenTelemetry, meter
+// "github.com/awsaccount/awsaccount/ratelimit/redislimit":
+//
+//	b := redislimit.NewBackend(func(o *redislimit.Options) { o.MeterProvider = mp })
+//
+//	awsaccount.redislimit.fallbacks           {outage}   counter: outages begun (Redis did not answer
+//	                                                     within Options.Timeout; the Stores follow
+//	                                                     on_backend_error until it answers)
+//	awsaccount.redislimit.recoveries          {outage}   counter: outages ended (a probe was answered)
+//	awsaccount.redislimit.roundtrip.duration  s          histogram: Redis calls that Redis answered
+//	                                                     (an admission, a probe with its replay, a
+//	                                                     give-back); a failed call is not timed
+//	awsaccount.redislimit.local.admissions    {request}  counter: starts the local fallback granted
+//
+// Their one attribute is redis_host, the server's host:port (from the URL,
+// without its user or password; for NewStore, the client's Addr, or a
+// ClusterClient's Addrs joined by commas). Nothing is per key: the Stores
+// of one Backend URL share its client, its outages and one series. The
+// Limiter's own metrics (requests waiting, store errors) are package
+// ratelimit's. Without a provider, or with a no-op one, nothing is
+// measured and nothing costs more; no measurement is made under a lock.
+//
 // # Redis Cluster and Sentinel
 //
 // All state of a limit is one sorted set under one key, so a script touches

@@ -75,7 +75,7 @@ func NewStore(client redis.UniversalClient, key string, optFns ...func(*Options)
 		f(&o)
 	}
 	o.resolve()
-	return newStore(client, key, o, newHealth(key, &o))
+	return newStore(client, key, o, newHealth(key, clientHost(client), &o))
 }
 
 func newStore(client redis.UniversalClient, key string, o Options, h *health) *Store {
@@ -118,6 +118,9 @@ func (s *Store) Reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Dur
 			return ratelimit.Reservation{}, &BackendError{Key: s.key, Err: cause}
 		}
 		if r, ok := s.reserveLocal(ctx, l, maxWait, probe); ok {
+			if r.OK {
+				s.health.tel.admittedLocally(ctx)
+			}
 			if probe {
 				s.probe(ctx, l)
 			}
@@ -255,7 +258,9 @@ func (s *Store) run(ctx context.Context, l ratelimit.Limit, maxWait time.Duratio
 		ceilMillis(max(lookback(l), s.opts.KeyTTL)),
 		now,
 	}, replay...)
+	begin := s.health.tel.start()
 	v, err := script.Run(ctx, s.client, []string{s.key}, args...).Int64Slice()
+	s.health.tel.answered(ctx, begin, err)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +303,10 @@ func (s *Store) remove(ctx context.Context, id uint64) {
 	}
 	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	if err := cancelScript.Run(cctx, s.client, []string{s.key}, member(id)).Err(); err != nil && !gaveUp(ctx) {
+	begin := s.health.tel.start()
+	err := cancelScript.Run(cctx, s.client, []string{s.key}, member(id)).Err()
+	s.health.tel.answered(ctx, begin, err)
+	if err != nil && !gaveUp(ctx) {
 		// An outage like any: the calls that follow (a Limiter gives back
 		// the starts of all its waiting requests at once) need not wait
 		// for Redis one timeout each.
