@@ -4,7 +4,7 @@ PKGS      ?= ./...
 BENCHTIME ?= 1s
 FUZZTIME  ?= 20s
 
-.PHONY: all demo test deps vet unit fuzz bench build fleetbench
+.PHONY: all demo test deps vet unit fuzz bench build fleetbench awslimitsbench
 
 all: test
 
@@ -41,13 +41,12 @@ FLEETBENCH_ARGS ?= -accounts 50,200 -regions 17 -latency 50ms
 fleetbench: deps
 	$(GO) run ./internal/fleetbench $(FLEETBENCH_ARGS) $(if $(BASELINE),-baseline $(BASELINE))
 
-demo:
-	@if [ -x scripts/demo.sh ]; then scripts/demo.sh; else echo "make # fleetbench = a fleet run of the CLI (N accounts entered by AssumeRole × 17
-# regions) behind a proxy that adds 50 ms to every request: wall time,
-# latency floor, AssumeRole count, TCP connections, peak RSS. BASELINE=path
-# to an older awsacct binary runs it beside this tree's.
-FLEETBENCH_ARGS ?= -accounts 50,200 -regions 17 -latency 50ms
-fleetbench: deps
-	$(GO) run ./internal/fleetbench $(FLEETBENCH_ARGS) $(if $(BASELINE),-baseline $(BASELINE))
+# awslimitsbench = 64 workers × 30 s of EC2 Describe* against the throttling
+# emulator (one bucket: 100 tokens, 20/s) in front of moto, in five modes:
+# no limit, the SDK's adaptive retry mode, the aws preset, adaptive mode,
+# both. AWSLIMITS_BENCH_RUN=10s shortens it.
+awslimitsbench: deps
+	$(GO) test -run '^$$' -bench BenchmarkAWSLimits -benchtime 1x -timeout 30m ./ratelimit/awslimits/
 
-demo: coming with the CLI (issue: the awsacct CLI)"; fi
+demo:
+	@scripts/demo.sh

@@ -68,6 +68,16 @@
 //	                                    role's account_id, refresh (false the first time),
 //	                                    + error_code when it failed
 //
+// The rate limiters a [Registry] builds report to its MeterProvider too,
+// under package ratelimit's meter ("github.com/awsaccount/awsaccount/ratelimit":
+// awsaccount.ratelimit.waiters, .rebookings, .store.errors and, in adaptive
+// mode, .adaptive.rate; see that package), by account_id (when known as
+// the limiter is built), region, and the service and operation of the
+// limit's key, folded as APILimits keys are ("ec2", "describeinstances";
+// a preset group such as "nonmutating" in place of the operation): a
+// target's own limit has neither. A program that shares its limits
+// through Redis gives the provider to its redislimit.Backend.
+//
 // Cardinality is bounded: one series per target × operation in use (and
 // per error code for the counters that have one). account_id is present
 // only when it is known without a call (from an assumed role's ARN, or

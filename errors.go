@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/smithy-go"
 
+	"github.com/awsaccount/awsaccount/internal/keypath"
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
@@ -74,7 +75,7 @@ func prefixed(prefix string, err error) error {
 		return err
 	}
 	path, problem := fe.Field()
-	if n := countFieldErrors(err); n > 1 {
+	if n := keypath.CountFieldErrors(err); n > 1 {
 		problem += fmt.Sprintf(" (and %d more problems)", n-1)
 	}
 	pe := &ParameterError{Path: joinPath(prefix, path), Problem: problem, Err: err}
@@ -85,37 +86,9 @@ func prefixed(prefix string, err error) error {
 	return pe
 }
 
-// countFieldErrors counts the field errors in err's tree (errors.Join of
-// several, as regions.Filter.Validate returns).
-func countFieldErrors(err error) int {
-	if _, ok := err.(FieldError); ok {
-		return 1
-	}
-	n := 0
-	switch u := err.(type) {
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			n += countFieldErrors(e)
-		}
-	case interface{ Unwrap() error }:
-		n = countFieldErrors(u.Unwrap())
-	}
-	return n
-}
-
 // joinPath joins YAML key paths: "a" + "b" is "a.b", "a" + "[1].b" is
 // "a[1].b".
-func joinPath(parent, child string) string {
-	switch {
-	case parent == "":
-		return child
-	case child == "":
-		return parent
-	case strings.HasPrefix(child, "["):
-		return parent + child
-	}
-	return parent + "." + child
-}
+func joinPath(parent, child string) string { return keypath.Join(parent, child) }
 
 // CallError says which target failed and why: it is the error of an API
 // call made through a RegionalAccount's Config, and of a ForEach function on

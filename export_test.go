@@ -20,3 +20,9 @@ func (s *Session) Depth() int { return s.top.Load().depth }
 // APILimit returns the narrower limiter of a target for a service or
 // operation key.
 func (r *RegionalAccount) APILimit(key string) (*ratelimit.Limiter, bool) { return r.apiLimit(key) }
+
+// OperationLimit returns the limiter of one operation on r, its key, and
+// whether there is one.
+func (r *RegionalAccount) OperationLimit(service, operation string) (*ratelimit.Limiter, string, bool) {
+	return r.operationLimit(service, operation)
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -232,5 +233,90 @@ region = us-east-1
 	var ce *awsaccount.CallError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Hint, "aws sso login --profile sso-dev") || ce.Source != "profile sso-dev" {
 		t.Fatalf("err = %v (hint %q), want the aws sso login hint naming the profile", err, ce.Hint)
+	}
+}
+
+// Readers of a container never wait on the network: while a Refresh asks a
+// slow endpoint for the account's regions, concurrent readers answer at
+// once from the last view.
+func TestReadersNeverWaitOnARefresh(t *testing.T) {
+	ctx := context.Background()
+	proxy := awstest.RunLatencyProxy(t, emulatorURL, 0)
+	reg := testRegistry(proxy.URL())
+	c, err := reg.RegionalAccounts(ctx, awsaccount.RegionalAccountsSpec{
+		Account: awsaccount.AccountSpec{SessionParameters: testKeys}, RegionSource: "account",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := c.Len()
+	proxy.SetLatency(time.Second)
+	done := make(chan error, 1)
+	go func() { done <- c.Refresh(ctx) }()
+	for proxy.Stats().InFlight == 0 { // the refresh is on the wire
+		time.Sleep(time.Millisecond)
+	}
+	var slowest time.Duration
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for range 16 {
+		wg.Go(func() {
+			for range 100 {
+				start := time.Now()
+				n := c.Len()
+				_, ok := c.Get("us-east-1")
+				_ = c.Keys()
+				_ = c.Filter()
+				if d := time.Since(start); n != want || !ok {
+					t.Errorf("a reader saw %d regions (want %d), us-east-1 %v", n, want, ok)
+				} else {
+					mu.Lock()
+					slowest = max(slowest, d)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if slowest > 200*time.Millisecond {
+		t.Errorf("a reader took %v while the refresh waited on a 1s endpoint", slowest)
+	}
+	t.Logf("slowest of 1,600 reads during a 1s refresh: %v", slowest)
+}
+
+// Every bad spec the Registry refuses is a FieldError, and a
+// *ParameterError matching ErrInvalidParameter, whichever layer found it
+// (a bad RateLimit used to escape as a bare error).
+func TestBadSpecsAreFieldErrors(t *testing.T) {
+	ctx := context.Background()
+	reg := testRegistry(emulatorURL)
+	acct := awsaccount.AccountSpec{SessionParameters: testKeys}
+	tests := map[string]struct {
+		spec awsaccount.RegionalAccountsSpec
+		path string
+	}{
+		"negative max_count": {awsaccount.RegionalAccountsSpec{Account: acct, RateLimit: ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: -1}}}, "RateLimit.max_count"},
+		"bad region limit": {awsaccount.RegionalAccountsSpec{Account: acct, RateLimitRegionSpec: map[string]ratelimit.Spec{
+			"us-east-1": {Limit: ratelimit.Limit{Interval: -time.Second}}}}, "RateLimitRegionSpec.us-east-1.interval"},
+		"unknown region":     {awsaccount.RegionalAccountsSpec{Account: acct, Filter: include("aws", "us-eest-1")}, "Filter.Partitions.aws.Regions.include[0]"},
+		"bad role":           {awsaccount.RegionalAccountsSpec{Account: awsaccount.AccountSpec{SessionParameters: testKeys, AssumeRole: &awsaccount.AssumeRoleParameters{RoleArn: "nope"}}}, "Account.AssumeRole.RoleArn"},
+		"bad session region": {awsaccount.RegionalAccountsSpec{Account: awsaccount.AccountSpec{SessionParameters: awsaccount.SessionParameters{Region: "us-moon-1"}}}, "Account.SessionParameters.region_name"},
+		"bad region source":  {awsaccount.RegionalAccountsSpec{Account: acct, RegionSource: "dns"}, "RegionSource"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := reg.RegionalAccounts(ctx, tc.spec)
+			var fe awsaccount.FieldError
+			var pe *awsaccount.ParameterError
+			if !errors.As(err, &fe) || !errors.As(err, &pe) || !errors.Is(err, awsaccount.ErrInvalidParameter) {
+				t.Fatalf("err = %v (%T), want a FieldError and *ParameterError matching ErrInvalidParameter", err, err)
+			}
+			if path, _ := fe.Field(); path != tc.path {
+				t.Fatalf("path %q, want %q (%v)", path, tc.path, err)
+			}
+		})
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/awsaccount/awsaccount/ratelimit"
+	"github.com/awsaccount/awsaccount/ratelimit/awslimits"
 )
 
 // defaultMaxAttempts is how many attempts a target's retryer makes per
@@ -41,6 +42,32 @@ type RegionalAccountOptions struct {
 	// covers it. AWS keeps its throttling buckets per API, so these let a
 	// program stay inside them (EC2 describe calls: 100 burst, 20 per s).
 	APILimits map[string]*ratelimit.Limiter
+
+	// Preset adds AWS's published quotas (awslimits.AWS(); see package
+	// ratelimit/awslimits): one limit per group of operations that AWS
+	// throttles together, made at the group's first request. The limit of
+	// an operation is, first found: its APILimits entry
+	// ("ec2:DescribeInstances"); the preset's limit of its group, which an
+	// APILimits entry naming the group ("ec2:non-mutating") replaces; in
+	// Adaptive mode, a limit of its own. A request waits for its
+	// operation's limit, then its service's APILimits entry, then the
+	// target's limit. Nil: none.
+	Preset *awslimits.Preset
+
+	// Adaptive reports every throttled attempt (retry.DefaultThrottles) to
+	// the limit of its operation, which lowers its rate if it is adaptive
+	// (ratelimit.Options.Adaptive) and recovers while AWS throttles no
+	// more; an operation without a limit gets one at its first request,
+	// adaptive and unlimited until its first throttle, shared with the
+	// operations of its aws preset group. Default false.
+	Adaptive bool
+
+	// NewOperationLimiter makes the limiter of a preset group or of an
+	// adapted operation, named by key as an APILimits key is
+	// ("ec2:non-mutating", "ec2:DescribeVpcs"). Default: ratelimit.New,
+	// adaptive when Adaptive is set. A Registry's shares it through the
+	// backend of the target's RateLimit block, if it has one.
+	NewOperationLimiter func(key string, l ratelimit.Limit) *ratelimit.Limiter
 
 	// Logger receives debug records of refused and failed calls. Default:
 	// the session's logger.
@@ -87,6 +114,7 @@ type RegionalAccount struct {
 	retryer aws.Retryer
 	apiKeys []string         // folded keys of opts.APILimits
 	tel     *targetTelemetry // nil without a MeterProvider or TracerProvider
+	ops     *opLimits
 
 	cfg     atomic.Pointer[configEntry]
 	clients sync.Map // reflect.Type of the client → *clientEntry
@@ -128,7 +156,7 @@ func NewRegionalAccount(l *ratelimit.Limiter, a *Account, region string, optFns 
 		func(o *retry.StandardOptions) { o.MaxAttempts = opts.MaxAttempts },
 	}, opts.RetryOptions...)...)
 	return &RegionalAccount{limiter: l, account: a, region: region, opts: opts, retryer: retryer, apiKeys: keys,
-		tel: newTargetTelemetry(opts, region)}
+		tel: newTargetTelemetry(opts, region), ops: newOpLimits(api, operationLimits{Preset: opts.Preset, Adaptive: opts.Adaptive, NewLimiter: opts.NewOperationLimiter})}
 }
 
 // apiKey folds "EC2:DescribeInstances", "ec2:describe_instances" and
@@ -241,26 +269,26 @@ func (r *RegionalAccount) admit(ctx context.Context, in middleware.FinalizeInput
 	return r.attempt(ctx, in, next)
 }
 
-// attempt sends an admitted attempt and applies the target's retry policy
-// to its failure.
+// attempt sends an admitted attempt, reports a throttle to the operation's
+// adaptive limit, and applies the target's retry policy to its failure.
 func (r *RegionalAccount) attempt(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	admitted := time.Now()
 	out, md, err := next.HandleFinalize(ctx, in)
 	if err != nil {
+		r.ops.observe(ctx, admitted, err)
 		err = r.retryPolicy(ctx, err)
 	}
 	return out, md, err
 }
 
-// wait passes the limits that cover the request: the operation's, the
-// service's, then the target's.
+// wait passes the limits that cover the request: the operation's (see
+// RegionalAccountOptions.Preset), the service's, then the target's.
 func (r *RegionalAccount) wait(ctx context.Context) error {
+	if err := r.ops.wait(ctx); err != nil {
+		return err
+	}
 	if len(r.apiKeys) > 0 {
 		svc := serviceKey(awsmiddleware.GetServiceID(ctx))
-		if l, ok := r.opts.APILimits[svc+":"+serviceKey(awsmiddleware.GetOperationName(ctx))]; ok {
-			if err := l.Wait(ctx); err != nil {
-				return err
-			}
-		}
 		if l, ok := r.opts.APILimits[svc]; ok {
 			if err := l.Wait(ctx); err != nil {
 				return err

@@ -108,7 +108,7 @@ func (spec RegionalAccountsSpec) validate() error {
 		return err
 	}
 	for _, k := range sortedKeys(spec.RateLimitRegionSpec) {
-		if err := spec.RateLimitRegionSpec[k].Limit.Validate(); err != nil {
+		if err := validateLimit(spec.RateLimitRegionSpec[k]); err != nil {
 			return prefixed("RateLimitRegionSpec."+k, err)
 		}
 	}

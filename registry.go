@@ -9,14 +9,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/awsaccount/awsaccount/internal/redact"
 	"github.com/awsaccount/awsaccount/ratelimit"
+	"github.com/awsaccount/awsaccount/ratelimit/awslimits"
 )
 
 // RegistryOptions tune a Registry.
@@ -41,7 +45,13 @@ type RegistryOptions struct {
 	// MeterProvider and TracerProvider, if set, are the defaults of the
 	// same fields of every Session and RegionalAccount the registry
 	// builds (their option functions above may still change them), so
-	// that one pair of providers sees a whole fleet. Default none.
+	// that one pair of providers sees a whole fleet. MeterProvider is
+	// also the default of ratelimit.Options.MeterProvider for every rate
+	// limiter the registry builds, whose metrics then carry what the
+	// limit covers: region, service and operation as its key names them
+	// (folded, "ec2", "describeinstances", or a preset group in place of
+	// the operation), and account_id when it is known without a call.
+	// Default none.
 	MeterProvider  metric.MeterProvider
 	TracerProvider trace.TracerProvider
 }
@@ -243,20 +253,26 @@ func (r *Registry) regionalAccount(ctx context.Context, a *Account, spec Regiona
 		return nil, err
 	}
 	v, err := r.get(ctx, key, func(ctx context.Context) (any, error) {
-		suffix := ":" + spec.Region
-		limiter, err := r.limiter(spec.RateLimit, a, suffix)
+		limiter, err := r.limiter(spec.RateLimit, a, spec.Region, "")
 		if err != nil {
 			return nil, err
 		}
+		adaptive := spec.RateLimit.Adaptive
 		api := make(map[string]*ratelimit.Limiter, len(spec.APILimits))
 		for k, l := range spec.APILimits {
-			if api[k], err = r.limiter(l, a, suffix+":"+apiKey(k)); err != nil {
+			l.Adaptive = l.Adaptive || adaptive
+			if api[k], err = r.limiter(l, a, spec.Region, apiKey(k)); err != nil {
 				return nil, err
 			}
 		}
 		opts := append([]func(*RegionalAccountOptions){}, r.opts.RegionalAccountOptions...)
 		if len(api) > 0 {
 			opts = append(opts, func(o *RegionalAccountOptions) { o.APILimits = api })
+		}
+		if ol := r.operationLimits(spec.RateLimit, a, spec.Region); ol.Preset != nil || ol.Adaptive {
+			opts = append(opts, func(o *RegionalAccountOptions) {
+				o.Preset, o.Adaptive, o.NewOperationLimiter = ol.Preset, ol.Adaptive, ol.NewLimiter
+			})
 		}
 		return NewRegionalAccount(limiter, a, spec.Region, opts...), nil
 	})
@@ -275,13 +291,18 @@ func accountLabel(a *Account) string {
 	return a.session.source()
 }
 
-// limiter builds the limiter of spec for a target of a. A limit shared
-// through a backend is keyed by the account's id and keySuffix
-// (":<region>[:<service>[:<operation>]]"); its store is opened at the first
-// admission, which may have to ask for the id: building a target makes no
-// network call.
-func (r *Registry) limiter(spec ratelimit.Spec, a *Account, keySuffix string) (*ratelimit.Limiter, error) {
-	opts := append([]func(*ratelimit.Options){}, r.opts.LimiterOptions...)
+// limiter builds the limiter of spec for a target of a in region; key
+// names what it covers within the target ("" for the whole target, else
+// a folded APILimits key "<service>[:<operation>]" or a preset group's). A
+// limit shared through a backend is keyed by the account's id, region and
+// key; its store is opened at the first admission, which may have to ask
+// for the id: building a target makes no network call.
+func (r *Registry) limiter(spec ratelimit.Spec, a *Account, region, key string) (*ratelimit.Limiter, error) {
+	keySuffix := ":" + region
+	if key != "" {
+		keySuffix += ":" + key
+	}
+	opts := r.limiterOptions(a, region, key)
 	if spec.Backend != nil {
 		name, bs := "", *spec.Backend
 		if bs.Redis != nil {
@@ -305,17 +326,95 @@ func (r *Registry) limiter(spec ratelimit.Spec, a *Account, keySuffix string) (*
 		}}
 		opts = append(opts, ratelimit.WithStore(store))
 	}
+	if spec.Adaptive {
+		opts = append(opts, ratelimit.WithAdaptive(true))
+	}
 	return ratelimit.New(spec.Limit, opts...), nil
 }
 
+// limiterOptions are the options of a limiter for a target of a in
+// region, covering key (as for limiter): the registry's MeterProvider
+// (which LimiterOptions may change), LimiterOptions, then, if the limiter
+// has a provider, the attributes of what it covers.
+func (r *Registry) limiterOptions(a *Account, region, key string) []func(*ratelimit.Options) {
+	opts := make([]func(*ratelimit.Options), 0, len(r.opts.LimiterOptions)+2)
+	if mp := r.opts.MeterProvider; mp != nil {
+		opts = append(opts, func(o *ratelimit.Options) { o.MeterProvider = mp })
+	}
+	opts = append(opts, r.opts.LimiterOptions...)
+	return append(opts, func(o *ratelimit.Options) {
+		if o.MeterProvider != nil {
+			// Clipped: a slice that LimiterOptions share must not be
+			// appended to in place by every limiter.
+			o.Attributes = append(slices.Clip(o.Attributes), limitAttributes(a, region, key)...)
+		}
+	})
+}
+
+// limitAttributes are the metric attributes of a limiter for a target of
+// a in region, covering key: account_id when it is known without a call
+// (as the target's own metrics have it), region, and the service and
+// operation of key as it is folded ("ec2", "describeinstances"), a preset
+// group in place of the operation ("ec2", "nonmutating").
+func limitAttributes(a *Account, region, key string) []attribute.KeyValue {
+	attrs := make([]attribute.KeyValue, 0, 4)
+	if id := a.knownID(); id != "" {
+		attrs = append(attrs, attribute.String(attrAccountID, id))
+	}
+	attrs = append(attrs, attribute.String(attrRegion, region))
+	if key == "" {
+		return attrs
+	}
+	service, operation, hasOp := strings.Cut(key, ":")
+	attrs = append(attrs, attribute.String(attrService, service))
+	if hasOp {
+		attrs = append(attrs, attribute.String(attrOperation, operation))
+	}
+	return attrs
+}
+
+// operationLimits are the operationLimits of a target's RateLimit
+// block: its preset and adaptive mode, with limiters that share the
+// block's backend, keyed "<account id>:<region>:<group or operation>".
+func (r *Registry) operationLimits(spec ratelimit.Spec, a *Account, region string) operationLimits {
+	preset, _ := awslimits.Lookup(spec.Preset) // validated: "" is none
+	return operationLimits{
+		Preset:   preset,
+		Adaptive: spec.Adaptive,
+		NewLimiter: func(key string, l ratelimit.Limit) *ratelimit.Limiter {
+			ls := ratelimit.Spec{Limit: l, Backend: spec.Backend, Adaptive: spec.Adaptive}
+			lim, err := r.limiter(ls, a, region, key)
+			if err != nil { // the target's own limiter was built with this backend
+				return ratelimit.New(l, append(r.limiterOptions(a, region, key), ratelimit.WithAdaptive(spec.Adaptive))...)
+			}
+			return lim
+		},
+	}
+}
+
 func validateLimits(l ratelimit.Spec, api map[string]ratelimit.Spec) error {
-	if err := l.Limit.Validate(); err != nil {
+	if err := validateLimit(l); err != nil {
 		return prefixed("RateLimit", err)
 	}
 	for _, k := range sortedKeys(api) {
+		if api[k].Preset != "" {
+			return fieldErr("APILimits."+k+".preset", "is for the RateLimit block, not an APILimits entry")
+		}
 		if err := api[k].Limit.Validate(); err != nil {
 			return prefixed("APILimits."+k, err)
 		}
+	}
+	return nil
+}
+
+// validateLimit checks what a RateLimit block's limit and preset must be
+// even when built in Go (Spec.Validate is stricter, for a config file).
+func validateLimit(l ratelimit.Spec) error {
+	if err := l.Limit.Validate(); err != nil {
+		return err
+	}
+	if _, ok := awslimits.Lookup(l.Preset); l.Preset != "" && !ok {
+		return fieldErr("preset", fmt.Sprintf("unknown preset %q (want %q)", l.Preset, ratelimit.PresetAWS))
 	}
 	return nil
 }

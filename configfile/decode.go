@@ -1,7 +1,6 @@
 package configfile
 
 import (
-	"encoding"
 	"errors"
 	"fmt"
 	"math"
@@ -12,20 +11,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/goccy/go-yaml"
+	"github.com/awsaccount/awsaccount"
+	"github.com/awsaccount/awsaccount/internal/keypath"
 )
-
-// maxSteps bounds the values one Decode builds, so that aliases cannot
-// expand a short file into an enormous value (the "billion laughs").
-const maxSteps = 1 << 20
 
 // decoder fills Go values from resolved nodes, strictly: a key the target
 // does not have and a value of the wrong type are errors naming the key path
-// and position.
+// and position. Its walk expands aliases; the resolver bounded the tree's
+// size so expanded (MaxValues).
 type decoder struct {
 	f            *File
 	allowUnknown bool
-	steps        int
 	keyPos       pos // of the key whose value is being decoded
 }
 
@@ -35,29 +31,17 @@ type yamlUnmarshaler interface {
 	UnmarshalYAML(unmarshal func(any) error) error
 }
 
-// bytesUnmarshaler is goccy/go-yaml's other unmarshaler interface.
-type bytesUnmarshaler interface {
-	UnmarshalYAML([]byte) error
-}
-
 // validator is implemented by spec types that check themselves.
 type validator interface{ Validate() error }
 
-var (
-	durationType = reflect.TypeFor[time.Duration]()
-	textUnmType  = reflect.TypeFor[encoding.TextUnmarshaler]()
-)
+var durationType = reflect.TypeFor[time.Duration]()
 
 func (d *decoder) fail(p pos, path string, k error, format string, args ...any) error {
 	return d.f.errorAt(p, path, k, fmt.Sprintf(format, args...))
 }
 
-// decode fills rv (settable) from n, at path.
+// decode fills rv (settable) from n, at path, then validates it.
 func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
-	d.steps++
-	if d.steps > maxSteps {
-		return d.fail(n.pos, path, ErrType, "the value expands (through aliases) to more than %d nodes", maxSteps)
-	}
 	if rv.Kind() == reflect.Pointer {
 		if n.kind == nullNode {
 			rv.SetZero()
@@ -69,24 +53,8 @@ func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
 		return d.decode(n, path, rv.Elem())
 	}
 	if rv.CanAddr() {
-		switch u := rv.Addr().Interface().(type) {
-		case yamlUnmarshaler:
+		if u, ok := rv.Addr().Interface().(yamlUnmarshaler); ok {
 			return d.callUnmarshaler(n, path, rv, u)
-		case bytesUnmarshaler:
-			return d.callBytesUnmarshaler(n, path, rv, u)
-		}
-		if rv.Addr().Type().Implements(textUnmType) && rv.Type() != durationType {
-			if n.kind == nullNode {
-				return nil
-			}
-			if n.kind != scalarNode {
-				return d.fail(n.pos, path, ErrType, "must be a scalar, not %s", n.kind)
-			}
-			u := rv.Addr().Interface().(encoding.TextUnmarshaler)
-			if err := u.UnmarshalText([]byte(n.text)); err != nil {
-				return d.fail(n.pos, path, ErrType, "%s", d.problemOf(path, err))
-			}
-			return d.validate(n, path, rv)
 		}
 	}
 	if n.kind == nullNode {
@@ -94,45 +62,44 @@ func (d *decoder) decode(n *node, path string, rv reflect.Value) error {
 		// means "not given" to boto3.
 		return nil
 	}
-	if rv.Type() == durationType {
-		return d.duration(n, path, rv)
-	}
-	var err error
-	switch rv.Kind() {
-	case reflect.String:
-		err = d.str(n, path, rv)
-	case reflect.Bool:
-		err = d.boolean(n, path, rv)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		err = d.integer(n, path, rv)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		err = d.unsigned(n, path, rv)
-	case reflect.Float32, reflect.Float64:
-		err = d.float(n, path, rv)
-	case reflect.Struct:
-		err = d.structure(n, path, rv)
-	case reflect.Map:
-		err = d.mapping(n, path, rv)
-	case reflect.Slice:
-		err = d.slice(n, path, rv)
-	case reflect.Array:
-		err = d.array(n, path, rv)
-	case reflect.Interface:
-		if rv.NumMethod() != 0 {
-			return d.fail(n.pos, path, ErrType, "cannot decode into the interface type %s", rv.Type())
-		}
-		var v any
-		v, err = d.plain(n, path)
-		if err == nil && v != nil {
-			rv.Set(reflect.ValueOf(v))
-		}
-	default:
-		return d.fail(n.pos, path, ErrType, "cannot decode into the Go type %s", rv.Type())
-	}
-	if err != nil {
+	if err := d.value(n, path, rv); err != nil {
 		return err
 	}
 	return d.validate(n, path, rv)
+}
+
+// value fills rv from n by the Go kind of rv: what the spec types (and
+// applications' own sections) are made of.
+func (d *decoder) value(n *node, path string, rv reflect.Value) error {
+	if rv.Type() == durationType {
+		return d.duration(n, path, rv)
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		return d.str(n, path, rv)
+	case reflect.Bool:
+		return d.boolean(n, path, rv)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return d.integer(n, path, rv)
+	case reflect.Float32, reflect.Float64:
+		return d.float(n, path, rv)
+	case reflect.Struct:
+		return d.structure(n, path, rv)
+	case reflect.Map:
+		return d.mapping(n, path, rv)
+	case reflect.Slice:
+		return d.slice(n, path, rv)
+	case reflect.Interface:
+		if rv.NumMethod() != 0 {
+			break
+		}
+		v, err := d.plain(n, path)
+		if err == nil && v != nil {
+			rv.Set(reflect.ValueOf(v))
+		}
+		return err
+	}
+	return d.fail(n.pos, path, ErrType, "cannot decode into the Go type %s", rv.Type())
 }
 
 func (d *decoder) callUnmarshaler(n *node, path string, rv reflect.Value, u yamlUnmarshaler) error {
@@ -148,22 +115,7 @@ func (d *decoder) callUnmarshaler(n *node, path string, rv reflect.Value, u yaml
 		if errors.As(err, &own) {
 			return err
 		}
-		return d.rerooted(n, path, rv.Type(), ErrType, err)
-	}
-	return d.validate(n, path, rv)
-}
-
-func (d *decoder) callBytesUnmarshaler(n *node, path string, rv reflect.Value, u bytesUnmarshaler) error {
-	v, err := d.plain(n, path)
-	if err != nil {
-		return err
-	}
-	b, err := marshalPlain(v)
-	if err != nil {
-		return d.fail(n.pos, path, ErrType, "%s", d.problemOf(path, err))
-	}
-	if err := u.UnmarshalYAML(b); err != nil {
-		return d.rerooted(n, path, rv.Type(), ErrType, err)
+		return d.rerooted(n, path, ErrType, err)
 	}
 	return d.validate(n, path, rv)
 }
@@ -182,115 +134,50 @@ func (d *decoder) validate(n *node, path string, rv reflect.Value) error {
 		return nil
 	}
 	if err := v.Validate(); err != nil {
-		return d.rerooted(n, path, rv.Type(), ErrInvalid, err)
+		return d.rerooted(n, path, ErrInvalid, err)
 	}
 	return nil
 }
 
 // rerooted turns an error of a type's own method (Validate, UnmarshalYAML)
-// into an *Error at path. When the error names a field (a ParameterError or
-// any error type with Path and Problem fields), the path is joined under
-// path and located in the file.
-func (d *decoder) rerooted(n *node, path string, typ reflect.Type, k error, err error) error {
-	rel, problem, ok := fieldOf(err)
-	if !ok {
-		rel, problem, ok = fieldInMessage(typ, err.Error())
-	}
-	if !ok {
-		return &Error{File: d.f.name, Path: path, Line: n.pos.line, Column: n.pos.col, Rendered: d.f.rendered,
-			Problem: d.problemOf(path, err), Kind: k, Err: err}
-	}
-	// A type names its own fields either relative to itself (max_count) or
-	// under its conventional key (SessionParameters.aws_access_key_id);
-	// drop that key when it is not a field of the type.
-	if first, rest, _ := cutPath(rel); first != "" && !hasKey(typ, first) {
-		rel = rest
-	}
-	full := joinPath(path, rel)
-	p := n.pos
+// into an *Error at path: see File.fieldError. The key of the value
+// being decoded, when there is one, is where a field the file lacks is
+// reported.
+func (d *decoder) rerooted(n *node, path string, k error, err error) error {
+	at := n.pos
 	if d.keyPos.line > 0 {
-		p = d.keyPos
+		at = d.keyPos
 	}
-	if e, ok := lookupRel(n, rel); ok {
-		p = e
-	}
-	return &Error{File: d.f.name, Path: full, Line: p.line, Column: p.col, Rendered: d.f.rendered,
-		Problem: problem, Kind: k, Err: err}
+	return d.f.fieldError(n, path, at, k, err)
 }
 
-// fieldOf finds, in err's tree, the errors naming a field: pointers to
-// structs with a string Path and either a string Problem
-// (awsaccount.ParameterError) or an error Err (regions.FilterError). It
-// returns the first, with a count of the others in its problem.
-func fieldOf(err error) (path, problem string, ok bool) {
-	var found [][2]string
-	var walk func(e error, depth int)
-	walk = func(e error, depth int) {
-		if e == nil || depth > 20 {
-			return
-		}
-		if p, q, ok := fieldStruct(e); ok {
-			found = append(found, [2]string{p, q})
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, c := range u.Unwrap() {
-				walk(c, depth+1)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap(), depth+1)
-		}
+// fieldError turns err, returned for the value n at path, into an *Error of
+// kind k. An awsaccount.FieldError names its field relative to the value
+// checked: that path is joined under path and located below n (at when the
+// file does not have it). Any other error is placed at n, its message
+// hidden when path names a secret.
+func (f *File) fieldError(n *node, path string, at pos, k error, err error) *Error {
+	var fe awsaccount.FieldError
+	if !errors.As(err, &fe) {
+		e := f.errorAt(n.pos, path, k, problemOf(path, err))
+		e.Err = err
+		return e
 	}
-	walk(err, 0)
-	if len(found) == 0 {
-		return "", "", false
+	rel, problem := fe.Field()
+	if more := keypath.CountFieldErrors(err) - 1; more > 0 {
+		problem += fmt.Sprintf(" (and %d more problems)", more)
 	}
-	path, problem = found[0][0], found[0][1]
-	if len(found) > 1 {
-		problem += fmt.Sprintf(" (and %d more problems)", len(found)-1)
+	if p, ok := lookupRel(n, rel); ok {
+		at = p
 	}
-	return path, problem, true
-}
-
-func fieldStruct(e error) (path, problem string, ok bool) {
-	v := reflect.ValueOf(e)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return "", "", false
-	}
-	s := v.Elem()
-	pf := s.FieldByName("Path")
-	if !pf.IsValid() || pf.Kind() != reflect.String {
-		return "", "", false
-	}
-	if qf := s.FieldByName("Problem"); qf.IsValid() && qf.Kind() == reflect.String {
-		return pf.String(), qf.String(), true
-	}
-	if ef := s.FieldByName("Err"); ef.IsValid() && ef.CanInterface() {
-		if inner, isErr := ef.Interface().(error); isErr && inner != nil {
-			return pf.String(), inner.Error(), true
-		}
-	}
-	return "", "", false
-}
-
-// fieldInMessage reads a message that starts with a key of typ
-// ("max_count must be >= 0, got -1") as naming that field.
-func fieldInMessage(typ reflect.Type, msg string) (path, problem string, ok bool) {
-	if typ == nil {
-		return "", "", false
-	}
-	key, rest, found := strings.Cut(msg, " ")
-	key = strings.TrimSuffix(key, ":")
-	if !found || !hasKey(typ, key) {
-		return "", "", false
-	}
-	return key, strings.TrimSpace(rest), true
+	e := f.errorAt(at, joinPath(path, rel), k, problem)
+	e.Err = err
+	return e
 }
 
 // problemOf is err's message, unless path ends in a secret key: then a
 // message that cannot quote the value.
-func (d *decoder) problemOf(path string, err error) string {
+func problemOf(path string, err error) string {
 	if isSecret(path) {
 		return "is not valid (the value is secret and not shown)"
 	}
@@ -379,31 +266,6 @@ func (d *decoder) integer(n *node, path string, rv reflect.Value) error {
 		return d.fail(n.pos, path, ErrType, "%s is out of range for %s", describe(n, path), rv.Type())
 	}
 	rv.SetInt(i)
-	return nil
-}
-
-func (d *decoder) unsigned(n *node, path string, rv reflect.Value) error {
-	var u uint64
-	ok := false
-	switch v := n.value.(type) {
-	case int64:
-		if v >= 0 {
-			u, ok = uint64(v), true
-		}
-	case uint64:
-		u, ok = v, true
-	case float64:
-		if v == math.Trunc(v) && v >= 0 && v < math.MaxUint64 {
-			u, ok = uint64(v), true
-		}
-	}
-	if n.kind != scalarNode || n.str || !ok {
-		return d.fail(n.pos, path, ErrType, "must be a non-negative integer, not %s", describe(n, path))
-	}
-	if rv.OverflowUint(u) {
-		return d.fail(n.pos, path, ErrType, "%s is out of range for %s", describe(n, path), rv.Type())
-	}
-	rv.SetUint(u)
 	return nil
 }
 
@@ -560,28 +422,9 @@ func (d *decoder) slice(n *node, path string, rv reflect.Value) error {
 	return nil
 }
 
-func (d *decoder) array(n *node, path string, rv reflect.Value) error {
-	if n.kind != seqNode {
-		return d.fail(n.pos, path, ErrType, "must be a list, not %s", n.kind)
-	}
-	if len(n.items) != rv.Len() {
-		return d.fail(n.pos, path, ErrType, "must be a list of %d items, not %d", rv.Len(), len(n.items))
-	}
-	for i, item := range n.items {
-		if err := d.decode(item, indexPath(path, i), rv.Index(i)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // plain builds the untyped value of n: map[string]any, []any, string, int,
 // uint64, float64, bool or nil, as PyYAML would.
 func (d *decoder) plain(n *node, path string) (any, error) {
-	d.steps++
-	if d.steps > maxSteps {
-		return nil, d.fail(n.pos, path, ErrType, "the value expands (through aliases) to more than %d nodes", maxSteps)
-	}
 	switch n.kind {
 	case scalarNode:
 		switch v := n.value.(type) {
@@ -618,10 +461,6 @@ func (d *decoder) plain(n *node, path string) (any, error) {
 	}
 	return nil, nil
 }
-
-// marshalPlain writes a plain value back as YAML, for types that decode
-// themselves from bytes.
-func marshalPlain(v any) ([]byte, error) { return yaml.Marshal(v) }
 
 // structFields is the YAML view of a struct type.
 type structFields struct {
@@ -676,16 +515,4 @@ func collectFields(t reflect.Type, index []int, f *structFields, depth int) {
 			f.byKey[name] = idx
 		}
 	}
-}
-
-// hasKey reports whether struct type t (or *t) has a field under key.
-func hasKey(t reflect.Type, key string) bool {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return false
-	}
-	_, ok := fieldsOf(t).byKey[key]
-	return ok
 }

@@ -209,6 +209,10 @@ func TestEnvironmentData(t *testing.T) {
 	if err := f.Decode("", &got); err != nil || got["v"] != "from-env" {
 		t.Errorf("got %v, %v", got, err)
 	}
+	env := configfile.Environ([]string{"A=1", "B=x=y", "C"})
+	if want := map[string]any{"A": "1", "B": "x=y", "C": ""}; !reflect.DeepEqual(env, want) {
+		t.Errorf("Environ = %v, want %v", env, want)
+	}
 }
 
 // A substitution holding line breaks shifts the lines after it; positions
@@ -274,6 +278,28 @@ func TestErrorsHideSecrets(t *testing.T) {
 				if strings.Contains(s, secret) || strings.Contains(s, "EXAMPLEKEY") {
 					t.Errorf("secret shown: %s", s)
 				}
+			}
+		})
+	}
+}
+
+// Decode fills what configs are made of; other Go types are refused by
+// name, not half-filled.
+func TestDecodeUnsupportedTypes(t *testing.T) {
+	f := read(t, "n: 1\nl: [1, 2]\n", nil)
+	tests := map[string]struct {
+		path   string
+		target any
+	}{
+		"unsigned":            {"n", new(uint)},
+		"array":               {"l", new([2]int)},
+		"non-empty interface": {"n", new(fmt.Stringer)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := f.Decode(tc.path, tc.target)
+			if !errors.Is(err, configfile.ErrType) || !strings.Contains(err.Error(), "cannot decode into the Go type") {
+				t.Errorf("got %v", err)
 			}
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/awsaccount/awsaccount"
 )
 
 // Sentinels for the kinds of failure; every *Error matches exactly one of
@@ -17,6 +19,10 @@ var (
 	// ErrSyntax: the rendered text is not valid YAML (indentation, tabs,
 	// a missing or duplicate anchor, several documents, ...).
 	ErrSyntax = errors.New("YAML syntax error")
+	// ErrLimit: the file exceeds one of the package's bounds (MaxSize,
+	// MaxDepth, MaxTokens, MaxKeyPairs, MaxValues, MaxTemplateCode,
+	// MaxTemplateWork); the message names it.
+	ErrLimit = errors.New("config exceeds a limit")
 	// ErrEmpty: the file holds no document.
 	ErrEmpty = errors.New("empty config file")
 	// ErrNotFound: the dotted path names nothing in the file.
@@ -25,9 +31,10 @@ var (
 	ErrUnknownKey = errors.New("unknown key")
 	// ErrType: a value has the wrong shape or type for its target.
 	ErrType = errors.New("wrong type")
-	// ErrInvalid: the value decoded but its Validate method refused it.
-	// errors.As reaches the *awsaccount.ParameterError (or the package's
-	// own error) beneath.
+	// ErrInvalid: the value decoded but its Validate method (or the
+	// Registry) refused it. errors.As reaches the awsaccount.FieldError
+	// beneath: an *awsaccount.ParameterError where the root package made
+	// it, a *ratelimit.LimitError or *regions.FilterError otherwise.
 	ErrInvalid = errors.New("invalid value")
 	// ErrNoSet: the file holds no RegionalAccountSet list.
 	ErrNoSet = errors.New("no RegionalAccountSet in the file")
@@ -54,6 +61,12 @@ type Error struct {
 	Kind     error  // one of the package's sentinels
 	Err      error  // the cause, if any (e.g. *awsaccount.ParameterError)
 }
+
+var _ awsaccount.FieldError = (*Error)(nil)
+
+// Field returns Path and Problem: an *Error is one of the field errors that
+// awsaccount.FieldError describes, its path rooted at the file's document.
+func (e *Error) Field() (path, problem string) { return e.Path, e.Problem }
 
 // Error reads "file:line:col: key.path: problem".
 func (e *Error) Error() string {

@@ -2,8 +2,10 @@ package configfile_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/awsaccount/awsaccount"
 	"github.com/awsaccount/awsaccount/configfile"
@@ -88,4 +90,23 @@ YourApp:
 	// container 1: [us-east-1 us-west-2], 10 per 500ms
 	// container 2: [eu-central-1 eu-west-1], 2 per 500ms
 	// bad.yaml:2:14: RateLimit.max_count: must be an integer, not "ten"
+}
+
+// A hostile or broken file fails fast, naming the bound it broke and where:
+// here a billion laughs, nine levels of ten aliases each, which would
+// expand to 10^9 values.
+func ExampleReadContext() {
+	var text strings.Builder
+	text.WriteString("l0: &l0 [lol]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&text, "l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d,", i-1), 10), ","))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := configfile.ReadContext(ctx, strings.NewReader(text.String()), "laughs.yaml")
+	fmt.Println(errors.Is(err, configfile.ErrLimit))
+	fmt.Println(err)
+	// Output:
+	// true
+	// laughs.yaml:6:26: the document holds more than MaxValues (100000) values, counting each alias's anchor again
 }

@@ -2,6 +2,8 @@ package configfile
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,13 +11,10 @@ import (
 	"strings"
 )
 
-// MaxSize is the largest config Load and Read accept, in bytes.
-const MaxSize = 4 << 20
-
 // Options tune Load and Read.
 type Options struct {
 	// Data are the template's variables. Nil (the default) means the
-	// process environment, os.Environ, as a map of strings.
+	// process environment: Environ(os.Environ()).
 	Data map[string]any
 	// AllowUnknownKeys makes Decode skip keys its target type does not
 	// have, instead of failing. Default false: a misspelt key is an error.
@@ -30,61 +29,97 @@ type Options struct {
 type File struct {
 	name     string
 	root     *node
-	rendered bool // the rendering changed the line count: positions are of the rendered text
+	rendered bool   // the rendering changed the line count: positions are of the rendered text
+	hider    *hider // of what {{ ... }} put in the rendered text: errors hide it
 	opts     Options
 }
 
-// Load reads the config file at path: see Read.
+// Load reads the config file at path: see Read. It is
+// LoadContext(context.Background(), path, optFns...).
 func Load(path string, optFns ...func(*Options)) (*File, error) {
+	return LoadContext(context.Background(), path, optFns...)
+}
+
+// LoadContext reads the config file at path: see ReadContext.
+func LoadContext(ctx context.Context, path string, optFns ...func(*Options)) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("configfile: %w", err)
 	}
 	defer f.Close()
-	return Read(f, path, optFns...)
+	return ReadContext(ctx, f, path, optFns...)
 }
 
-// Read reads a config from r. name labels its errors (a file name). The
-// text is rendered as a Jinja template with Options.Data, then parsed as a
-// single YAML document.
+// Read reads a config from r: see ReadContext. It is
+// ReadContext(context.Background(), r, name, optFns...).
 func Read(r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
+	return ReadContext(context.Background(), r, name, optFns...)
+}
+
+// ReadContext reads a config from r. name labels its errors (a file name).
+// The text is rendered as a Jinja template with Options.Data, then parsed
+// as a single YAML document, within the package's bounds (MaxSize and the
+// constants beside it), whose excess is an ErrLimit.
+//
+// ReadContext gives up when ctx is done, in each phase (rendering, the
+// checks of the rendered text, resolving the document), with an error that
+// wraps ctx's (errors.Is(err, context.Canceled)). The YAML parser itself
+// cannot be interrupted; the bounds keep it to a fraction of a second.
+func ReadContext(ctx context.Context, r io.Reader, name string, optFns ...func(*Options)) (*File, error) {
 	var opts Options
 	for _, fn := range optFns {
 		fn(&opts)
 	}
 	if opts.Data == nil {
-		opts.Data = Environ()
+		opts.Data = Environ(os.Environ())
 	}
 	src, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("configfile: read %s: %w", name, err)
 	}
 	if len(src) > MaxSize {
-		return nil, &Error{File: name, Problem: fmt.Sprintf("larger than %d bytes", MaxSize), Kind: ErrSyntax}
+		return nil, &Error{File: name, Problem: fmt.Sprintf("larger than MaxSize (%d bytes)", MaxSize), Kind: ErrLimit}
 	}
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, &Error{File: name, Problem: "the file is empty", Kind: ErrEmpty}
 	}
-	out, err := render(name, src, opts.Data)
+	f, err := read(ctx, name, src, opts)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, fmt.Errorf("configfile: read %s: %w", name, err)
+	}
+	return f, err
+}
+
+func read(ctx context.Context, name string, src []byte, opts Options) (*File, error) {
+	out, subs, err := render(ctx, name, src, opts.Data)
 	if err != nil {
 		return nil, err
 	}
-	f := &File{name: name, opts: opts, rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
-	root, err := parse(name, out)
-	if err != nil {
+	placeSpans(out, subs)
+	f := &File{name: name, opts: opts, hider: newHider(subs), rendered: bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n"))}
+	mark := func(err error) error {
 		if e, ok := err.(*Error); ok {
-			e.Rendered = f.rendered && e.Line > 0
+			e.Rendered = e.Rendered || f.rendered && e.Line > 0
+			f.hider.scrub(e)
 		}
-		return nil, err
+		return err
+	}
+	if err := scanYAML(ctx, name, out, subs); err != nil {
+		return nil, mark(err)
+	}
+	root, err := parse(ctx, name, out)
+	if err != nil {
+		return nil, mark(err)
 	}
 	f.root = root
 	return f, nil
 }
 
-// Environ returns the process environment as template data: each variable
-// as a string.
-func Environ() map[string]any {
-	env := os.Environ()
+// Environ returns an environment, in the "NAME=value" form of os.Environ,
+// as template data: each variable as a string. Read uses
+// Environ(os.Environ()) when Options.Data is nil; a program that keeps its
+// own environment (a CLI under test) passes that.
+func Environ(env []string) map[string]any {
 	m := make(map[string]any, len(env))
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -96,16 +131,18 @@ func Environ() map[string]any {
 // Name is the name the file was read under.
 func (f *File) Name() string { return f.name }
 
+// errorAt is the error at p of the rendered text, with the text of
+// substitutions hidden.
 func (f *File) errorAt(p pos, path string, k error, problem string) *Error {
-	return &Error{File: f.name, Path: path, Line: p.line, Column: p.col, Rendered: f.rendered && p.line > 0,
-		Problem: problem, Kind: k}
+	return f.hider.scrub(&Error{File: f.name, Path: path, Line: p.line, Column: p.col, Rendered: f.rendered && p.line > 0,
+		Problem: problem, Kind: k})
 }
 
 // find returns the node at path.
 func (f *File) find(path string) (*node, error) {
 	steps, err := parsePath(path)
 	if err != nil {
-		return nil, &Error{File: f.name, Path: path, Problem: err.Error(), Kind: ErrNotFound}
+		return nil, f.errorAt(pos{}, path, ErrNotFound, err.Error())
 	}
 	n, at := f.root, ""
 	for _, s := range steps {
@@ -146,8 +183,10 @@ func (f *File) find(path string) (*node, error) {
 // error is an *Error naming the full key path and the line and column of
 // the key.
 //
-// Struct fields are named by their yaml tags (",inline" embeds); types with
-// an UnmarshalYAML(func(any) error) error method decode themselves. A
+// v may hold strings, bools, ints, floats, durations, structs, maps with
+// string keys, slices, pointers and any. Struct fields are named by their
+// yaml tags (",inline" embeds); types with an UnmarshalYAML(func(any) error)
+// error method decode themselves. A
 // time.Duration takes seconds (1, 0.5) or a Go duration string ("500ms").
 // A string takes any scalar as written. A key with no value (null) leaves
 // its target unchanged.

@@ -4,39 +4,17 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/awsaccount/awsaccount/internal/keypath"
 )
 
 // A path names a value in a file: keys joined by dots, list items by
 // [index]: YourApp.RegionalAccountSet[1].RegionalAccounts. The empty path
 // is the whole document. Keys holding '.' or '[' cannot be named.
 
-func joinPath(parent, child string) string {
-	switch {
-	case parent == "":
-		return child
-	case child == "":
-		return parent
-	case strings.HasPrefix(child, "["):
-		return parent + child
-	}
-	return parent + "." + child
-}
+func joinPath(parent, child string) string { return keypath.Join(parent, child) }
 
 func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
-
-// cutPath splits the first key (with no index) off a path.
-func cutPath(path string) (first, rest string, ok bool) {
-	if path == "" || strings.HasPrefix(path, "[") {
-		return "", path, false
-	}
-	i := strings.IndexAny(path, ".[")
-	if i < 0 {
-		return path, "", true
-	}
-	rest = path[i:]
-	rest = strings.TrimPrefix(rest, ".")
-	return path[:i], rest, true
-}
 
 // lastKey is the last key of a path, without indexes.
 func lastKey(path string) string {

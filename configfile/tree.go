@@ -1,6 +1,7 @@
 package configfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -46,6 +47,7 @@ type node struct {
 	plain bool   // scalars: written unquoted
 	keys  []entry
 	items []*node
+	size  int // values, counting each alias's anchor again: at most MaxValues
 }
 
 // entry is one key of a mapping, in order of first appearance.
@@ -75,7 +77,8 @@ func (n *node) get(key string) (entry, bool) {
 }
 
 // parse parses the rendered text into a resolved tree. name labels errors.
-func parse(name string, src []byte) (root *node, err error) {
+// The text has passed scanYAML, which bounds goccy's work.
+func parse(ctx context.Context, name string, src []byte) (root *node, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			root, err = nil, &Error{File: name, Problem: fmt.Sprintf("YAML parser failed: %v", p), Kind: ErrSyntax}
@@ -100,7 +103,10 @@ func parse(name string, src []byte) (root *node, err error) {
 		return nil, &Error{File: name, Line: posOf(docs[1].Body.GetToken()).line,
 			Problem: "expected a single YAML document, found another", Kind: ErrSyntax}
 	}
-	r := &resolver{name: name, anchors: map[string]*anchorDef{}}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &resolver{ctx: ctx, name: name, anchors: map[string]*anchorDef{}}
 	root, err = r.resolve(docs[0].Body)
 	if err != nil {
 		return nil, err
@@ -142,72 +148,62 @@ type anchorDef struct {
 // composer does: an alias must follow its anchor, an anchor name is defined
 // once, the last of repeated keys wins, and merge keys give way to the
 // mapping's own keys.
+//
+// It counts what it builds: each node's size (its values, each alias's
+// anchor counted again) and the entries merge keys bring, so that no later
+// walk of the tree, which expands aliases, goes past MaxValues.
 type resolver struct {
+	ctx     context.Context
 	name    string
 	anchors map[string]*anchorDef
 	depth   int
+	nodes   int // built, for cancellation checks
+	merged  int // entries brought by merge keys
 }
-
-const maxDepth = 1000
 
 func (r *resolver) errAt(p pos, format string, args ...any) error {
 	return &Error{File: r.name, Line: p.line, Column: p.col, Problem: fmt.Sprintf(format, args...), Kind: ErrSyntax}
 }
 
+func (r *resolver) limitAt(p pos, format string, args ...any) error {
+	return &Error{File: r.name, Line: p.line, Column: p.col, Problem: fmt.Sprintf(format, args...), Kind: ErrLimit}
+}
+
+// grow adds n's size to the collection out; at is where the value that
+// crosses MaxValues is (an alias, most likely).
+func (r *resolver) grow(out, n *node, at pos) error {
+	out.size += n.size
+	if out.size > MaxValues {
+		return r.limitAt(at, "the document holds more than MaxValues (%d) values, counting each alias's anchor again", MaxValues)
+	}
+	return nil
+}
+
+// resolve builds the node of n. scanYAML has bounded the nesting on the
+// text; this guards the recursion all the same, loosely, since anchors,
+// tags and scalars add levels of the AST that are not collections.
 func (r *resolver) resolve(n ast.Node) (*node, error) {
 	r.depth++
 	defer func() { r.depth-- }()
-	if r.depth > maxDepth {
-		return nil, r.errAt(posOf(n.GetToken()), "nesting deeper than %d levels", maxDepth)
-	}
 	p := posOf(n.GetToken())
-	switch v := n.(type) {
-	case *ast.NullNode:
-		return &node{kind: nullNode, pos: p}, nil
-	case *ast.StringNode:
-		plain := v.Token == nil || (v.Token.Type != token.SingleQuoteType && v.Token.Type != token.DoubleQuoteType)
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Value, str: true, plain: plain}, nil
-	case *ast.LiteralNode:
-		s := ""
-		if v.Value != nil {
-			s = v.Value.Value
+	if r.depth > 3*MaxDepth {
+		return nil, r.limitAt(p, "nesting deeper than MaxDepth (%d) levels", MaxDepth)
+	}
+	if r.nodes++; r.nodes%4096 == 0 {
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
 		}
-		return &node{kind: scalarNode, pos: p, value: s, text: s, str: true}, nil
-	case *ast.IntegerNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
-	case *ast.FloatNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
-	case *ast.InfinityNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
-	case *ast.NanNode:
-		return &node{kind: scalarNode, pos: p, value: math.NaN(), text: v.Token.Value}, nil
-	case *ast.BoolNode:
-		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value}, nil
+	}
+	if s, ok := scalar(n, p); ok {
+		return s, nil
+	}
+	switch v := n.(type) {
 	case *ast.TagNode:
 		return r.tagged(v)
 	case *ast.AnchorNode:
-		name := v.Name.GetToken().Value
-		if old, ok := r.anchors[name]; ok {
-			return nil, r.errAt(p, "anchor &%s is defined twice (first at line %d)", name, old.pos.line)
-		}
-		def := &anchorDef{pos: p}
-		r.anchors[name] = def
-		val, err := r.resolveValue(v.Value, p)
-		if err != nil {
-			return nil, err
-		}
-		def.node = val
-		return val, nil
+		return r.anchor(v, p)
 	case *ast.AliasNode:
-		name := v.Value.GetToken().Value
-		def, ok := r.anchors[name]
-		switch {
-		case !ok:
-			return nil, r.errAt(p, "alias *%s refers to no anchor defined before it (&%s)", name, name)
-		case def.node == nil:
-			return nil, r.errAt(p, "alias *%s is inside its own anchor: recursive data is not supported", name)
-		}
-		return def.node, nil
+		return r.alias(v, p)
 	case *ast.MappingNode:
 		m, err := r.mapping(v.Values, p)
 		if err == nil && v.IsFlowStyle && v.Start != nil {
@@ -217,25 +213,90 @@ func (r *resolver) resolve(n ast.Node) (*node, error) {
 	case *ast.MappingValueNode:
 		return r.mapping([]*ast.MappingValueNode{v}, posOf(v.Key.GetToken()))
 	case *ast.SequenceNode:
-		out := &node{kind: seqNode, pos: p, items: make([]*node, 0, len(v.Values))}
-		for _, item := range v.Values {
-			c, err := r.resolveValue(item, p)
-			if err != nil {
-				return nil, err
-			}
-			out.items = append(out.items, c)
-		}
-		return out, nil
+		return r.sequence(v, p)
 	case *ast.CommentGroupNode, *ast.CommentNode:
-		return &node{kind: nullNode, pos: p}, nil
+		return &node{kind: nullNode, pos: p, size: 1}, nil
 	}
 	return nil, r.errAt(p, "unsupported YAML construct %s", n.Type())
+}
+
+// scalar returns the node of a null or scalar n.
+func scalar(n ast.Node, p pos) (*node, bool) {
+	switch v := n.(type) {
+	case *ast.NullNode:
+		return &node{kind: nullNode, pos: p, size: 1}, true
+	case *ast.StringNode:
+		plain := v.Token == nil || (v.Token.Type != token.SingleQuoteType && v.Token.Type != token.DoubleQuoteType)
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Value, str: true, plain: plain, size: 1}, true
+	case *ast.LiteralNode:
+		s := ""
+		if v.Value != nil {
+			s = v.Value.Value
+		}
+		return &node{kind: scalarNode, pos: p, value: s, text: s, str: true, size: 1}, true
+	case *ast.IntegerNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value, size: 1}, true
+	case *ast.FloatNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value, size: 1}, true
+	case *ast.InfinityNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value, size: 1}, true
+	case *ast.NanNode:
+		return &node{kind: scalarNode, pos: p, value: math.NaN(), text: v.Token.Value, size: 1}, true
+	case *ast.BoolNode:
+		return &node{kind: scalarNode, pos: p, value: v.Value, text: v.Token.Value, size: 1}, true
+	}
+	return nil, false
+}
+
+// anchor defines the anchor of v, once, and resolves its value.
+func (r *resolver) anchor(v *ast.AnchorNode, p pos) (*node, error) {
+	name := v.Name.GetToken().Value
+	if old, ok := r.anchors[name]; ok {
+		return nil, r.errAt(p, "anchor &%s is defined twice (first at line %d)", name, old.pos.line)
+	}
+	def := &anchorDef{pos: p}
+	r.anchors[name] = def
+	val, err := r.resolveValue(v.Value, p)
+	if err != nil {
+		return nil, err
+	}
+	def.node = val
+	return val, nil
+}
+
+// alias returns the node of the anchor v names: an anchor defined before
+// it, and not one v is inside of.
+func (r *resolver) alias(v *ast.AliasNode, p pos) (*node, error) {
+	name := v.Value.GetToken().Value
+	def, ok := r.anchors[name]
+	switch {
+	case !ok:
+		return nil, r.errAt(p, "alias *%s refers to no anchor defined before it", name)
+	case def.node == nil:
+		return nil, r.errAt(p, "alias *%s is inside its own anchor: recursive data is not supported", name)
+	}
+	return def.node, nil
+}
+
+func (r *resolver) sequence(v *ast.SequenceNode, p pos) (*node, error) {
+	out := &node{kind: seqNode, pos: p, items: make([]*node, 0, len(v.Values)), size: 1}
+	for _, item := range v.Values {
+		c, err := r.resolveValue(item, p)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.grow(out, c, posOf(item.GetToken())); err != nil {
+			return nil, err
+		}
+		out.items = append(out.items, c)
+	}
+	return out, nil
 }
 
 // resolveValue resolves n, which may be absent (a key with no value).
 func (r *resolver) resolveValue(n ast.Node, at pos) (*node, error) {
 	if n == nil {
-		return &node{kind: nullNode, pos: at}, nil
+		return &node{kind: nullNode, pos: at, size: 1}, nil
 	}
 	return r.resolve(n)
 }
@@ -252,7 +313,7 @@ func (r *resolver) tagged(v *ast.TagNode) (*node, error) {
 	case "!!str", "tag:yaml.org,2002:str":
 		if val.kind != scalarNode {
 			if val.kind == nullNode {
-				return &node{kind: scalarNode, pos: p, value: "", str: true}, nil
+				return &node{kind: scalarNode, pos: p, value: "", str: true, size: 1}, nil
 			}
 			return nil, r.errAt(p, "!!str on %s", val.kind)
 		}
@@ -311,20 +372,25 @@ func (r *resolver) mapping(values []*ast.MappingValueNode, p pos) (*node, error)
 		}
 		set(entry{key: key, pos: kp, value: val})
 	}
-	if len(merged) == 0 {
-		return out, nil
-	}
-	// Merged keys come first and give way to the mapping's own keys; of
-	// several merged mappings, the first that has a key wins.
-	own := out.keys
-	out.keys, index = nil, map[string]int{}
-	for _, e := range merged {
-		if _, ok := index[e.key]; !ok {
+	if len(merged) > 0 {
+		// Merged keys come first and give way to the mapping's own keys;
+		// of several merged mappings, the first that has a key wins.
+		own := out.keys
+		out.keys, index = nil, map[string]int{}
+		for _, e := range merged {
+			if _, ok := index[e.key]; !ok {
+				set(e)
+			}
+		}
+		for _, e := range own {
 			set(e)
 		}
 	}
-	for _, e := range own {
-		set(e)
+	out.size = 1
+	for _, e := range out.keys {
+		if err := r.grow(out, e.value, e.pos); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -338,18 +404,30 @@ func (r *resolver) mergeSources(v ast.Node, at pos) ([]entry, error) {
 	}
 	switch val.kind {
 	case mapNode:
-		return val.keys, nil
+		return val.keys, r.merge(len(val.keys), at)
 	case seqNode:
 		var out []entry
 		for _, item := range val.items {
 			if item.kind != mapNode {
 				return nil, r.errAt(item.pos, "a merge key (<<) takes a mapping or a list of mappings, not a list holding %s", item.kind)
 			}
+			if err := r.merge(len(item.keys), item.pos); err != nil {
+				return nil, err
+			}
 			out = append(out, item.keys...)
 		}
 		return out, nil
 	}
 	return nil, r.errAt(at, "a merge key (<<) takes a mapping or a list of mappings, not %s", val.kind)
+}
+
+// merge counts n entries brought by a merge key at at.
+func (r *resolver) merge(n int, at pos) error {
+	r.merged += n
+	if r.merged > MaxValues {
+		return r.limitAt(at, "merge keys (<<) bring more than MaxValues (%d) entries", MaxValues)
+	}
+	return nil
 }
 
 // keyText returns a mapping key as a string; keys must be scalars.

@@ -5,6 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"golang.org/x/time/rate"
 
 	"github.com/awsaccount/awsaccount/ratelimit"
@@ -29,6 +33,32 @@ func BenchmarkWait(b *testing.B) {
 			})
 			b.Run(name+"/"+mode+"/x-time-rate", func(b *testing.B) {
 				l := tc.theirs
+				runBench(b, mode, func() error { return l.Wait(ctx) })
+			})
+		}
+	}
+}
+
+// BenchmarkWaitMeterProvider admits through a limit that never binds
+// without a MeterProvider, with OpenTelemetry's no-op one and with the
+// SDK's (a ManualReader): an admission that does not sleep records
+// nothing, so the three should cost the same as BenchmarkWait's
+// limited-not-waiting/ours.
+func BenchmarkWaitMeterProvider(b *testing.B) {
+	ctx := context.Background()
+	sdk := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	b.Cleanup(func() { _ = sdk.Shutdown(context.Background()) })
+	providers := []struct {
+		name string
+		mp   metric.MeterProvider
+	}{{"none", nil}, {"noop", metricnoop.NewMeterProvider()}, {"sdk", sdk}}
+	attrs := []attribute.KeyValue{attribute.String("region", "us-east-1"), attribute.String("service", "ec2")}
+	for _, p := range providers {
+		name, mp := p.name, p.mp
+		for _, mode := range []string{"serial", "parallel"} {
+			b.Run(name+"/"+mode, func(b *testing.B) {
+				l := ratelimit.New(ratelimit.Limit{MaxCount: 1 << 30, Interval: time.Hour, Block: true},
+					ratelimit.WithMeterProvider(mp, attrs...))
 				runBench(b, mode, func() error { return l.Wait(ctx) })
 			})
 		}

@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
 	"github.com/awsaccount/awsaccount/ratelimit"
 )
 
@@ -20,12 +24,13 @@ func Example() {
 	}
 	l.SetMaxCount(2)
 	fmt.Println(l.Wait(ctx))
-	fmt.Printf("%+v\n", l.Stats())
+	st := l.Stats()
+	fmt.Printf("admitted %d, refused %d\n", st.Admitted, st.Refused)
 	// Output:
 	// <nil>
 	// Too fast!
 	// <nil>
-	// {Admitted:2 Refused:1 Waited:0 TotalWait:0s}
+	// admitted 2, refused 1
 }
 
 // Two callers at one per 100 ms with Block: the second waits its turn.
@@ -72,4 +77,48 @@ func ExampleSpec_Validate() {
 	// interval must be positive, got 0s (a block without a limit says unlimited: true)
 	// <nil>
 	// true unlimited
+}
+
+// AWS's model: a bucket of 100 tokens, refilled at 20 a second. The first
+// 100 requests start at once; the next waits for a token (50ms).
+func ExampleLimit_bucket() {
+	ctx := context.Background()
+	l := ratelimit.New(ratelimit.Limit{Burst: 100, Rate: 20})
+	n := 0
+	for l.Wait(ctx) == nil {
+		n++
+	}
+	var ee *ratelimit.ExceededError
+	err := l.Wait(ctx)
+	fmt.Println(n, l.Limit(), errors.As(err, &ee) && ee.RetryAfter > 40*time.Millisecond)
+	// Output: 100 burst 100, 20/s, fail fast true
+}
+
+// An adaptive limit's metrics, read with the OpenTelemetry SDK's
+// ManualReader (an exporter in a program): a throttle after 20 requests a
+// second lowers the rate in force to 14 a second.
+func ExampleWithMeterProvider() {
+	ctx := context.Background()
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	defer mp.Shutdown(ctx)
+
+	l := ratelimit.New(ratelimit.Limit{Burst: 10, Rate: 20}, ratelimit.WithAdaptive(true),
+		ratelimit.WithMeterProvider(mp, attribute.String("service", "ec2")))
+	for range 10 { // at once: 20 a second, as measured over half a second
+		_ = l.Wait(ctx)
+	}
+	l.Throttled(time.Now())
+
+	var rm metricdata.ResourceMetrics
+	_ = reader.Collect(ctx, &rm)
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if g, ok := m.Data.(metricdata.Gauge[float64]); ok {
+				service, _ := g.DataPoints[0].Attributes.Value("service")
+				fmt.Println(m.Name, m.Unit, g.DataPoints[0].Value, service.AsString())
+			}
+		}
+	}
+	// Output: awsaccount.ratelimit.adaptive.rate {request}/s 14 ec2
 }

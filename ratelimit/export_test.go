@@ -30,3 +30,6 @@ func Entries(s *MemoryStore) int {
 
 // Base is the time s counts its starts from.
 func Base(s *MemoryStore) time.Time { return s.base }
+
+// HasTelemetry reports whether l keeps telemetry state.
+func HasTelemetry(l *Limiter) bool { return l.tel != nil }

@@ -26,7 +26,10 @@ import (
 // not be copied after first use. A Limiter is safe for concurrent use by
 // multiple goroutines.
 type Limiter struct {
-	limit atomic.Pointer[Limit] // nil: unlimited
+	limit atomic.Pointer[Limit] // in force; nil: unlimited
+	// conf is the limit the knobs set; limit is conf unless adaptive mode
+	// has lowered it. Written under mu.
+	conf atomic.Pointer[Limit]
 	// gen counts the changes of the limit. It is bumped under mu, after
 	// limit is stored.
 	gen   atomic.Uint64
@@ -35,11 +38,13 @@ type Limiter struct {
 	// store and clock are set before limit is first stored: read them only
 	// after loading a limited limit.
 	store Store
-	clock Clock // nil: the system clock
+	clock Clock      // nil: the system clock
+	tel   *telemetry // nil without a MeterProvider
 
 	mu         sync.Mutex
-	head, tail *waiter // sleeping requests, in arrival order; requires mu
-	rebooking  bool    // a rebook goroutine runs; requires mu
+	head, tail *waiter   // sleeping requests, in arrival order; requires mu
+	rebooking  bool      // a rebook goroutine runs; requires mu
+	adapt      *adaptive // nil: not adaptive; set by New, its state requires mu
 }
 
 // waiter is a sleeping request. The fields above prev are set before it is
@@ -83,13 +88,33 @@ func New(l Limit, optFns ...func(*Options)) *Limiter {
 	if o.Store == nil {
 		o.Store = NewMemoryStore(func(so *MemoryStoreOptions) { so.Clock = o.Clock })
 	}
-	lim := &Limiter{store: o.Store, clock: o.Clock}
+	lim := &Limiter{store: o.Store, clock: o.Clock, tel: newTelemetry(o.MeterProvider, o.Attributes)}
+	if o.Adaptive {
+		lim.adapt = newAdaptive(lim.now())
+	}
+	lim.conf.Store(&l)
 	lim.limit.Store(&l)
 	return lim
 }
 
-// Limit returns the limit in force. A nil Limiter's is the zero Limit.
+// Limit returns the limit its knobs set: the one New was given, as the
+// setters changed it since. Adaptive mode may enforce a lower one for a
+// while: see Effective. A nil Limiter's is the zero Limit.
 func (l *Limiter) Limit() Limit {
+	if l == nil {
+		return Limit{}
+	}
+	if p := l.conf.Load(); p != nil {
+		return *p
+	}
+	return Limit{}
+}
+
+// Effective returns the limit in force: Limit, or, in adaptive mode after a
+// throttle, the lower limit that adaptive mode enforces until it has
+// recovered (see Options.Adaptive). Effective().PerSecond() is the rate
+// that telemetry shows. A nil Limiter's is the zero Limit.
+func (l *Limiter) Effective() Limit {
 	if l == nil {
 		return Limit{}
 	}
@@ -107,12 +132,30 @@ func (l *Limiter) Stats() Stats {
 	return l.stats.snapshot()
 }
 
-// SetMaxCount sets Limit().MaxCount; n <= 0 removes the limit. It is
-// shorthand for changing one knob as described on Limiter.
-func (l *Limiter) SetMaxCount(n int) { l.update(func(x *Limit) { x.MaxCount = n }) }
+// SetLimit replaces Limit() with x, the knobs of the other form and Block
+// included. The one-knob setters below are shorthand for it.
+func (l *Limiter) SetLimit(x Limit) { l.update(func(y *Limit) { *y = x }) }
 
-// SetInterval sets Limit().Interval; d <= 0 removes the limit.
-func (l *Limiter) SetInterval(d time.Duration) { l.update(func(x *Limit) { x.Interval = d }) }
+// SetMaxCount sets Limit().MaxCount; n <= 0 removes the limit. On a bucket
+// it makes the limit a window: Burst and Rate are cleared (and until
+// SetInterval, the window has no interval: no limit). It is shorthand for
+// changing one knob as described on Limiter.
+func (l *Limiter) SetMaxCount(n int) { l.update(func(x *Limit) { x.toWindow(); x.MaxCount = n }) }
+
+// SetInterval sets Limit().Interval; d <= 0 removes the limit. On a bucket
+// it makes the limit a window, as SetMaxCount does.
+func (l *Limiter) SetInterval(d time.Duration) {
+	l.update(func(x *Limit) { x.toWindow(); x.Interval = d })
+}
+
+// SetBurst sets Limit().Burst; n <= 0 removes the limit. On a window it
+// makes the limit a bucket: MaxCount and Interval are cleared (and until
+// SetRate, the bucket has no rate: no limit).
+func (l *Limiter) SetBurst(n int) { l.update(func(x *Limit) { x.toBucket(); x.Burst = n }) }
+
+// SetRate sets Limit().Rate, in requests per second; r <= 0 removes the
+// limit. On a window it makes the limit a bucket, as SetBurst does.
+func (l *Limiter) SetRate(r float64) { l.update(func(x *Limit) { x.toBucket(); x.Rate = r }) }
 
 // SetBlock sets Limit().Block. Turning it off makes the requests already
 // waiting retry at once as fail-fast requests: most are refused.
@@ -143,6 +186,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		default:
 		}
 	}
+	if l.adapt != nil {
+		l.tick()
+	}
 	lim := l.limit.Load()
 	if lim == nil || lim.Unlimited() {
 		l.stats.admitted.Add(1)
@@ -158,6 +204,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 func (l *Limiter) tryNow(ctx context.Context, lim *Limit) error {
 	r, err := l.store.Reserve(ctx, *lim, 0)
 	if err != nil {
+		l.tel.storeFailed(ctx)
 		return fmt.Errorf("ratelimit: reserve a start (%v): %w", *lim, err)
 	}
 	if !r.OK {
@@ -190,6 +237,7 @@ func (l *Limiter) wait(ctx context.Context) error {
 		}
 		r, err := l.store.Reserve(ctx, *lim, maxWait)
 		if err != nil {
+			l.tel.storeFailed(ctx)
 			return fmt.Errorf("ratelimit: reserve a start (%v): %w", *lim, err)
 		}
 		if !r.OK {
@@ -210,6 +258,7 @@ func (l *Limiter) wait(ctx context.Context) error {
 			// for the change to see it: give it back and start over.
 			l.mu.Unlock()
 			l.store.Cancel(context.WithoutCancel(ctx), r)
+			l.tel.rebooked(ctx, 1)
 			continue
 		}
 		l.pushLocked(w)
@@ -217,7 +266,12 @@ func (l *Limiter) wait(ctx context.Context) error {
 		if start.IsZero() {
 			start = now
 		}
+		// Counted by the request itself, after it registered and until
+		// it is off the list (or is leaving it): each +1 has its -1, and
+		// neither is recorded under mu.
+		l.tel.waiting(ctx, 1)
 		retry, err := l.sleep(ctx, w)
+		l.tel.waiting(ctx, -1)
 		if retry {
 			continue
 		}

@@ -19,26 +19,50 @@ func (l *Limiter) update(f func(*Limit)) {
 	if l == nil {
 		return
 	}
+	if l.setConf(f) && l.adapt != nil {
+		l.recordRate()
+	}
+}
+
+// setConf is update's change, made under mu; it reports whether the
+// limit in force changed.
+func (l *Limiter) setConf(f func(*Limit)) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	old := l.limit.Load()
+	old := l.conf.Load()
 	var nl Limit
 	if old != nil {
 		nl = *old
 	}
 	f(&nl)
 	if old != nil && nl == *old {
-		return
+		return false
 	}
 	if l.store == nil { // a zero Limiter
 		l.store = NewMemoryStore(func(o *MemoryStoreOptions) { o.Clock = l.clock })
 	}
-	l.limit.Store(&nl)
+	l.conf.Store(&nl)
+	return l.publishLocked(l.lowered(nl), true)
+}
+
+// publishLocked puts eff in force and reports whether it was not already.
+// With rebook, the sleeping requests are given new turns under it;
+// without, they keep theirs, which only a limit at least as loose as the
+// old one may do (adaptive mode's recovery). Requires mu held.
+func (l *Limiter) publishLocked(eff Limit, rebook bool) bool {
+	if old := l.limit.Load(); old != nil && *old == eff {
+		return false
+	}
+	l.limit.Store(&eff)
+	if !rebook {
+		return true
+	}
 	l.gen.Add(1)
 	if l.head != nil && !l.rebooking {
 		l.rebooking = true
 		go l.rebook()
 	}
+	return true
 }
 
 // given is a start that rebook gives back on behalf of a request.
@@ -65,6 +89,7 @@ func (l *Limiter) rebook() {
 		for i := len(give) - 1; i >= 0; i-- {
 			l.store.Cancel(context.WithoutCancel(give[i].ctx), give[i].res)
 		}
+		l.tel.rebooked(context.Background(), len(give))
 		for _, w := range stale {
 			if !l.rebookOne(w, gen, nl) {
 				break // the limit changed again: start a new pass
@@ -133,6 +158,10 @@ func (l *Limiter) rebookOne(w *waiter, gen uint64, nl Limit) bool {
 	r, err := l.store.Reserve(w.ctx, nl, maxWait)
 	due := l.now().Add(r.Delay) // after Reserve returned: no earlier than the store's start
 
+	if err != nil {
+		// Recorded before mu is taken again; not if w gave up.
+		l.tel.storeFailed(w.ctx)
+	}
 	l.mu.Lock()
 	if w.state != unbooked { // the request left while its turn was booked
 		l.mu.Unlock()

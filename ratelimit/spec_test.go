@@ -30,8 +30,21 @@ func TestSpecValidate(t *testing.T) {
 		"unlimited and a count": {ratelimit.Spec{Unlimited: true, Limit: ratelimit.Limit{MaxCount: 10}}, "max_count must be absent with unlimited: true, got 10"},
 		"unlimited and an interval": {ratelimit.Spec{Unlimited: true, Limit: ratelimit.Limit{Interval: time.Second}},
 			"interval must be absent with unlimited: true, got 1s"},
-		"empty backend": {ratelimit.Spec{Limit: limit, Backend: &ratelimit.BackendSpec{}}, "backend must name a backend: redis"},
-		"redis, no url": {ratelimit.Spec{Limit: limit, Backend: redis("")}, "backend.redis.url is required"},
+		"empty backend":        {ratelimit.Spec{Limit: limit, Backend: &ratelimit.BackendSpec{}}, "backend must name a backend: redis"},
+		"redis, no url":        {ratelimit.Spec{Limit: limit, Backend: redis("")}, "backend.redis.url is required"},
+		"a bucket":             {ratelimit.Spec{Limit: ratelimit.Limit{Burst: 100, Rate: 20, Block: true}}, ""},
+		"a preset alone":       {ratelimit.Spec{Preset: "aws"}, ""},
+		"adaptive alone":       {ratelimit.Spec{Adaptive: true}, ""},
+		"a preset under limit": {ratelimit.Spec{Limit: limit, Preset: "aws", Adaptive: true}, ""},
+		"unknown preset":       {ratelimit.Spec{Preset: "gcp"}, `preset must be "aws", got "gcp"`},
+		"a preset, half a limit": {ratelimit.Spec{Preset: "aws", Limit: ratelimit.Limit{MaxCount: 10}},
+			"interval must be positive, got 0s (a block without a limit says unlimited: true)"},
+		"burst, no rate": {ratelimit.Spec{Limit: ratelimit.Limit{Burst: 10}}, "rate must be positive, got 0 (a block without a limit says unlimited: true)"},
+		"rate, no burst": {ratelimit.Spec{Limit: ratelimit.Limit{Rate: 2.5}}, "burst must be at least 1, got 0 (a block without a limit says unlimited: true)"},
+		"both forms": {ratelimit.Spec{Limit: ratelimit.Limit{MaxCount: 10, Interval: time.Second, Burst: 10, Rate: 1}},
+			"burst and rate exclude max_count and interval (a limit is a window or a bucket)"},
+		"unlimited and a bucket": {ratelimit.Spec{Unlimited: true, Limit: ratelimit.Limit{Burst: 1, Rate: 1}}, "burst and rate must be absent with unlimited: true"},
+		"unlimited and a preset": {ratelimit.Spec{Unlimited: true, Preset: "aws"}, "preset must be absent with unlimited: true"},
 		"limit checked first": {ratelimit.Spec{Backend: &ratelimit.BackendSpec{}},
 			"max_count must be at least 1, got 0 (a block without a limit says unlimited: true)"},
 	}
@@ -51,6 +64,8 @@ func TestSpecIsZero(t *testing.T) {
 		"block only": {ratelimit.Spec{Limit: ratelimit.Limit{Block: true}}, false},
 		"unlimited":  {ratelimit.Spec{Unlimited: true}, false},
 		"backend":    {ratelimit.Spec{Backend: &ratelimit.BackendSpec{}}, false},
+		"preset":     {ratelimit.Spec{Preset: "aws"}, false},
+		"adaptive":   {ratelimit.Spec{Adaptive: true}, false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -16,6 +16,12 @@ type Stats struct {
 	Waited uint64
 	// TotalWait is the time those admissions spent waiting.
 	TotalWait time.Duration
+	// Throttled counts the throttles reported with Limiter.Throttled.
+	Throttled uint64
+	// Decreases counts the throttles that lowered the rate in adaptive
+	// mode (the others came from requests admitted before the last
+	// decrease).
+	Decreases uint64
 }
 
 // counters are the atomics behind Stats. admitted sits on its own cache
@@ -26,6 +32,8 @@ type counters struct {
 	refused   atomic.Uint64
 	waited    atomic.Uint64
 	totalWait atomic.Int64
+	throttled atomic.Uint64
+	decreases atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -34,5 +42,7 @@ func (c *counters) snapshot() Stats {
 		Refused:   c.refused.Load(),
 		Waited:    c.waited.Load(),
 		TotalWait: time.Duration(c.totalWait.Load()),
+		Throttled: c.throttled.Load(),
+		Decreases: c.decreases.Load(),
 	}
 }

@@ -24,6 +24,16 @@ import (
 //     (the limit can change at run time, in both directions); when unsure it
 //     must assume the forgotten starts were as late as possible. Being later
 //     than necessary loses budget; being earlier is a bug.
+//   - For a bucket limit l (l.IsBucket()), strictness is the token bucket's:
+//     the store keeps a bucket of at most l.Burst tokens that gains l.Rate
+//     tokens a second and gives one to every start it grants (at the
+//     latest at the start), so that, while l does not change, no span of
+//     length t holds more than l.Burst + l.Rate·t granted starts. When l
+//     changes, the bucket keeps its tokens, at most the new Burst. A store
+//     that does not know its bucket's level (it kept a window before, or
+//     lost its state) must assume the bucket empty right after the latest
+//     start it granted; a store given a window after a bucket must count
+//     the bucket's starts as if all were at the latest.
 //   - Reserve picks the earliest start that keeps the two rules above, at or
 //     after its own now. Times are the store's: a store shared between
 //     processes should use one clock for all of them (a Redis store uses the
@@ -32,14 +42,16 @@ import (
 //
 // Cancel may be called at most once per granted Reservation, and only when
 // the caller promises that the start will not happen; the store then may
-// forget that one start. It is best effort: a store that cannot safely give
+// forget that one start (for a bucket: give its token back, which is safe
+// for the latest start it holds). It is best effort: a store that cannot safely give
 // the start back keeps it, and some budget is lost. Cancel should be
 // bounded: a Limiter calls it when a waiting request gives up, and, after a
 // change of its limit, before it books the waiting requests' new turns.
 // A Limiter never calls Reserve or Cancel holding a lock.
 type Store interface {
 	// Reserve grants the earliest start at or after now such that no window
-	// of l.Interval holds more than l.MaxCount starts. If that start is more
+	// of l.Interval holds more than l.MaxCount starts (for a bucket: such
+	// that a token is there for it). If that start is more
 	// than maxWait after now, nothing is recorded and the Reservation has
 	// OK false and Delay the time until that start (a hint to retry after).
 	// Otherwise it is recorded and the Reservation has OK true and Delay the
@@ -94,9 +106,16 @@ type MemoryStoreOptions struct {
 // It keeps the starts it granted that are within the last Interval or
 // still to come (a ring that grows as starts arrive, so a huge MaxCount
 // costs memory only for the starts seen), and grants a request the start
-// max(now, latest start, MaxCount-th most recent start + Interval). For MaxCount above 4096 it counts starts in
-// buckets of Interval/4096, so its memory stays under 128 KiB for any
-// limit. Cancel gives back any start that is still recorded.
+// max(now, latest start, MaxCount-th most recent start + Interval). For
+// MaxCount above 4096 it counts starts in buckets of Interval/4096, so its
+// memory stays under 128 KiB for any limit. Cancel gives back any start
+// that is still recorded.
+//
+// For a bucket limit it keeps the bucket as GCRA does (one instant, when
+// the bucket is full again, and the starts granted ahead of time, for
+// Cancel) and grants max(now, latest start, the instant a token is there).
+// Cancel gives a bucket start's token back once every later start held is
+// given back too.
 //
 // A MemoryStore is safe for concurrent use by multiple goroutines. Use one
 // per limit.
@@ -122,6 +141,7 @@ type MemoryStore struct {
 	recount bool
 	last    int64 // latest granted start (none if none); all starts are <= last
 	horizon int64 // latest recorded time among forgotten starts, or none
+	bkt     bucket
 }
 
 type entry struct {
@@ -163,9 +183,14 @@ func (s *MemoryStore) Reserve(_ context.Context, l Limit, maxWait time.Duration)
 		return Reservation{OK: true}, nil
 	}
 	now := s.now()
-	m, iv := int64(l.MaxCount), int64(l.Interval)
-
 	s.mu.Lock()
+	if l.IsBucket() {
+		r := s.reserveBucketLocked(now, l, int64(maxWait))
+		s.mu.Unlock()
+		return r, nil
+	}
+	s.leaveBucketLocked()
+	m, iv := int64(l.MaxCount), int64(l.Interval)
 	s.forgetLeftLocked(now, iv)
 	mask := len(s.ring) - 1
 	// Find the entry that holds the MaxCount-th most recent start. It only
@@ -217,9 +242,17 @@ func (s *MemoryStore) Record(t time.Time, l Limit) Reservation {
 		return Reservation{OK: true}
 	}
 	now := s.now()
-	m, iv := int64(l.MaxCount), int64(l.Interval)
 	at := int64(t.Sub(s.base))
 	s.mu.Lock()
+	if l.IsBucket() {
+		s.enterBucketLocked(now, int64(l.Burst), tokenNanos(l.Rate))
+		at = max(at, s.last)
+		id := s.takeLocked(now, at)
+		s.mu.Unlock()
+		return Reservation{OK: true, Delay: time.Duration(max(0, at-now)), ID: id}
+	}
+	s.leaveBucketLocked()
+	m, iv := int64(l.MaxCount), int64(l.Interval)
 	s.forgetLeftLocked(now, iv)
 	at = max(at, s.last)
 	id := s.addLocked(at, m, iv)
@@ -265,6 +298,10 @@ func (s *MemoryStore) Cancel(_ context.Context, r Reservation) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r.ID&bucketIDs != 0 {
+		s.cancelBucketLocked(r.ID)
+		return
+	}
 	if r.ID < s.frontSeq || r.ID-s.frontSeq >= uint64(s.n) {
 		return // forgotten already: its time is in the horizon
 	}

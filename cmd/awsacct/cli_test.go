@@ -153,7 +153,7 @@ func TestSeedExampleConfig(t *testing.T) {
 		t.Fatalf("%d targets; the two containers cover all %d aws ec2 regions", len(targets), len(ec2))
 	}
 	for _, tg := range targets {
-		if tg.AccountID != "111122223333" || tg.RateLimit != (rateLimitJSON{MaxCount: 10, Interval: 1, Block: true}) {
+		if tg.AccountID != "111122223333" || (tg.RateLimit != rateLimitJSON{MaxCount: 10, Interval: 1, Block: true}) {
 			t.Fatalf("target %+v", tg)
 		}
 	}

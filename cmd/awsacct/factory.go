@@ -37,7 +37,7 @@ func newFactory(stdout, stderr io.Writer) *factory {
 	return &factory{
 		stdout: stdout, stderr: stderr,
 		getenv:       os.Getenv,
-		templateData: configfile.Environ,
+		templateData: func() map[string]any { return configfile.Environ(os.Environ()) },
 		isTerminal:   isTerminal,
 		askMFA:       askOnTerminal,
 	}

@@ -87,6 +87,7 @@ func newCmdRoot(f *factory) *cobra.Command {
 	})
 	root.AddCommand(
 		newCmdTargets(f, nil),
+		newCmdAccounts(f, nil),
 		newCmdWhoami(f, nil),
 		newCmdCall(f, nil),
 		newCmdVersion(f),

@@ -51,6 +51,11 @@ type rateLimitJSON struct {
 	MaxCount int     `json:"max_count"`
 	Interval float64 `json:"interval"` // seconds
 	Block    bool    `json:"block"`
+	// A token bucket's knobs, when the limit is one.
+	Burst int     `json:"burst,omitempty"`
+	Rate  float64 `json:"rate,omitempty"` // per second
+	// text is the limit in words (ratelimit.Limit.String), for the table.
+	text string
 }
 
 type targetJSON struct {
@@ -78,7 +83,8 @@ func runTargets(ctx context.Context, o *targetsOptions) error {
 		l := ra.RateLimit().Limit()
 		id := p.info(ra)
 		row := targetJSON{AccountID: id.accountID(), Alias: id.alias, Source: id.source(), Region: ra.Region(),
-			RateLimit: rateLimitJSON{MaxCount: l.MaxCount, Interval: l.Interval.Seconds(), Block: l.Block}}
+			RateLimit: rateLimitJSON{MaxCount: l.MaxCount, Interval: l.Interval.Seconds(), Block: l.Block,
+				Burst: l.Burst, Rate: l.Rate, text: l.String()}}
 		if id.err != nil {
 			row.Error = errorOf(id.err)
 			failed++
@@ -99,7 +105,7 @@ func runTargets(ctx context.Context, o *targetsOptions) error {
 var targetsView = view[targetJSON]{
 	header: []string{"ACCOUNT", "ALIAS", "REGION", "RATE LIMIT"},
 	cells: func(r targetJSON) []string {
-		limit := limitText(r.RateLimit)
+		limit := r.RateLimit.text
 		if r.Error != nil {
 			limit = r.Error.summary()
 		}
@@ -134,15 +140,4 @@ func accountCell(id, source string) string {
 		return "(" + source + ")"
 	}
 	return id
-}
-
-func limitText(l rateLimitJSON) string {
-	if l.MaxCount <= 0 || l.Interval <= 0 {
-		return "unlimited"
-	}
-	mode := "fail fast"
-	if l.Block {
-		mode = "block"
-	}
-	return fmt.Sprintf("%d per %gs, %s", l.MaxCount, l.Interval, mode)
 }

@@ -139,89 +139,82 @@ func addCodes(dst, src map[string]int64) map[string]int64 {
 
 type targetKey struct{ account, region string }
 
-// summarize sums the awsaccount metrics of rm.
-func summarize(rm *metricdata.ResourceMetrics, wall time.Duration) *Summary {
-	targets := map[targetKey]*Counts{}
-	services := map[targetKey]*Counts{} // service in account's place
-	roles := map[string]*Role{}
-	// each visits every point of a metric, with the Counts of its target
-	// and of its service.
-	each := func(m metricdata.Metrics, f func(attrs attribute.Set, t, s *Counts, v float64, n uint64)) {
-		visit := func(attrs attribute.Set, v float64, n uint64) {
-			region := str(attrs, attrRegion)
-			tk, sk := targetKey{str(attrs, attrAccountID), region}, targetKey{str(attrs, attrService), region}
-			if targets[tk] == nil {
-				targets[tk] = &Counts{}
+// updates say what each metric adds to the Counts of a target (and of its
+// service): a point's attributes, value and count.
+var updates = map[string]func(c *Counts, attrs attribute.Set, v float64, n uint64){
+	metricCallDuration: func(c *Counts, _ attribute.Set, v float64, n uint64) {
+		c.CallSeconds += v
+		c.Calls += int64(n)
+	},
+	metricWaitDuration:    func(c *Counts, _ attribute.Set, v float64, _ uint64) { c.WaitSeconds += v },
+	metricAttemptDuration: func(c *Counts, _ attribute.Set, v float64, _ uint64) { c.AWSSeconds += v },
+	metricAttempts:        func(c *Counts, _ attribute.Set, _ float64, n uint64) { c.Requests += int64(n) },
+	metricRetries:         func(c *Counts, _ attribute.Set, _ float64, n uint64) { c.Retries += int64(n) },
+	metricRefusals:        func(c *Counts, _ attribute.Set, _ float64, n uint64) { c.Refusals += int64(n) },
+	metricThrottles: func(c *Counts, a attribute.Set, _ float64, n uint64) {
+		c.Throttles = addCodes(c.Throttles, map[string]int64{str(a, attrErrorCode): int64(n)})
+	},
+	metricCallErrors: func(c *Counts, a attribute.Set, _ float64, n uint64) {
+		c.Errors = addCodes(c.Errors, map[string]int64{str(a, attrErrorCode): int64(n)})
+	},
+}
+
+// sums are the Counts of each target and of each service in a region.
+type sums struct {
+	targets  map[targetKey]*Counts
+	services map[targetKey]*Counts // service in account's place
+}
+
+// add visits every point of m, adding it with update to its target's and
+// its service's Counts.
+func (s *sums) add(m metricdata.Metrics, update func(*Counts, attribute.Set, float64, uint64)) {
+	visit := func(attrs attribute.Set, v float64, n uint64) {
+		region := str(attrs, attrRegion)
+		for _, k := range []struct {
+			m   map[targetKey]*Counts
+			key targetKey
+		}{{s.targets, targetKey{str(attrs, attrAccountID), region}}, {s.services, targetKey{str(attrs, attrService), region}}} {
+			if k.m[k.key] == nil {
+				k.m[k.key] = &Counts{}
 			}
-			if services[sk] == nil {
-				services[sk] = &Counts{}
-			}
-			f(attrs, targets[tk], services[sk], v, n)
-		}
-		switch d := m.Data.(type) {
-		case metricdata.Sum[int64]:
-			for _, p := range d.DataPoints {
-				visit(p.Attributes, float64(p.Value), uint64(p.Value))
-			}
-		case metricdata.Histogram[float64]:
-			for _, p := range d.DataPoints {
-				visit(p.Attributes, p.Sum, p.Count)
-			}
+			update(k.m[k.key], attrs, v, n)
 		}
 	}
+	switch d := m.Data.(type) {
+	case metricdata.Sum[int64]:
+		for _, p := range d.DataPoints {
+			visit(p.Attributes, float64(p.Value), uint64(p.Value))
+		}
+	case metricdata.Histogram[float64]:
+		for _, p := range d.DataPoints {
+			visit(p.Attributes, p.Sum, p.Count)
+		}
+	}
+}
+
+// summarize sums the awsaccount metrics of rm.
+func summarize(rm *metricdata.ResourceMetrics, wall time.Duration) *Summary {
+	sum := &sums{targets: map[targetKey]*Counts{}, services: map[targetKey]*Counts{}}
+	roles := map[string]*Role{}
 	for _, sm := range rm.ScopeMetrics {
 		if sm.Scope.Name != scope {
 			continue
 		}
 		for _, m := range sm.Metrics {
-			switch m.Name {
-			case metricCallDuration:
-				each(m, func(_ attribute.Set, t, s *Counts, v float64, n uint64) {
-					for _, c := range []*Counts{t, s} {
-						c.CallSeconds += v
-						c.Calls += int64(n)
-					}
-				})
-			case metricWaitDuration:
-				each(m, func(_ attribute.Set, t, s *Counts, v float64, _ uint64) { t.WaitSeconds += v; s.WaitSeconds += v })
-			case metricAttemptDuration:
-				each(m, func(_ attribute.Set, t, s *Counts, v float64, _ uint64) { t.AWSSeconds += v; s.AWSSeconds += v })
-			case metricAttempts:
-				each(m, func(_ attribute.Set, t, s *Counts, _ float64, n uint64) {
-					t.Requests += int64(n)
-					s.Requests += int64(n)
-				})
-			case metricRetries:
-				each(m, func(_ attribute.Set, t, s *Counts, _ float64, n uint64) { t.Retries += int64(n); s.Retries += int64(n) })
-			case metricRefusals:
-				each(m, func(_ attribute.Set, t, s *Counts, _ float64, n uint64) {
-					t.Refusals += int64(n)
-					s.Refusals += int64(n)
-				})
-			case metricThrottles:
-				each(m, func(a attribute.Set, t, s *Counts, _ float64, n uint64) {
-					code := str(a, attrErrorCode)
-					t.Throttles = addCodes(t.Throttles, map[string]int64{code: int64(n)})
-					s.Throttles = addCodes(s.Throttles, map[string]int64{code: int64(n)})
-				})
-			case metricCallErrors:
-				each(m, func(a attribute.Set, t, s *Counts, _ float64, n uint64) {
-					code := str(a, attrErrorCode)
-					t.Errors = addCodes(t.Errors, map[string]int64{code: int64(n)})
-					s.Errors = addCodes(s.Errors, map[string]int64{code: int64(n)})
-				})
-			case metricRoleAssumes:
+			if update, ok := updates[m.Name]; ok {
+				sum.add(m, update)
+			} else if m.Name == metricRoleAssumes {
 				sumRoles(m, roles)
 			}
 		}
 	}
 	s := &Summary{WallSeconds: wall.Seconds(), Targets: []Target{}, Services: []Service{}}
-	for _, k := range slices.SortedFunc(maps.Keys(targets), compareKeys) {
-		s.Targets = append(s.Targets, Target{AccountID: k.account, Region: k.region, Counts: *targets[k]})
-		s.Totals.add(targets[k])
+	for _, k := range slices.SortedFunc(maps.Keys(sum.targets), compareKeys) {
+		s.Targets = append(s.Targets, Target{AccountID: k.account, Region: k.region, Counts: *sum.targets[k]})
+		s.Totals.add(sum.targets[k])
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(services), compareKeys) {
-		s.Services = append(s.Services, Service{Service: k.account, Region: k.region, Counts: *services[k]})
+	for _, k := range slices.SortedFunc(maps.Keys(sum.services), compareKeys) {
+		s.Services = append(s.Services, Service{Service: k.account, Region: k.region, Counts: *sum.services[k]})
 	}
 	for _, id := range slices.Sorted(maps.Keys(roles)) {
 		s.Roles = append(s.Roles, *roles[id])

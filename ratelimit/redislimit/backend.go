@@ -114,7 +114,7 @@ func (b *Backend) conn(rawURL string, o *Options) (*conn, error) {
 		ro.DialerRetries = 1
 	}
 	ro.ContextTimeoutEnabled = true
-	c := &conn{client: redis.NewClient(ro), health: newHealth(redact.URL(rawURL), o)}
+	c := &conn{client: redis.NewClient(ro), health: newHealth(redact.URL(rawURL), ro.Addr, o)}
 	b.conns[rawURL] = c
 	return c, nil
 }

@@ -50,6 +50,16 @@
 // has left behind are forgotten into a horizon that assumes they were as
 // late as possible, and a key expires once idle (Options.KeyTTL).
 //
+// A token bucket (burst and rate) is kept in the same key by its own
+// script (bucket_script.go), the GCRA of ratelimit.MemoryStore: the set
+// holds the recent starts and, on top, one member that records the
+// bucket's limit and is scored by the instant the bucket is full again.
+// Every process's starts take tokens from one bucket, on the server's
+// clock. Cancel gives a token back only for the latest start held (a
+// Limiter gives back its waiting requests newest first, so they all come
+// back); a key that changes form is converted strictly (see the Store
+// contract in package ratelimit).
+//
 // # Faults
 //
 // Every Redis call is bounded by Options.Timeout (200ms by default). While
@@ -72,6 +82,30 @@
 // answers after another request found it down (a slow server, not a dead
 // one) is not seen by the local grants made meanwhile, so that moment may
 // admit one extra start per such late answer.
+//
+// # Metrics
+//
+// With Options.MeterProvider, the Stores report to OpenTelemetry, meter
+// "github.com/awsaccount/awsaccount/ratelimit/redislimit":
+//
+//	b := redislimit.NewBackend(func(o *redislimit.Options) { o.MeterProvider = mp })
+//
+//	awsaccount.redislimit.fallbacks           {outage}   counter: outages begun (Redis did not answer
+//	                                                     within Options.Timeout; the Stores follow
+//	                                                     on_backend_error until it answers)
+//	awsaccount.redislimit.recoveries          {outage}   counter: outages ended (a probe was answered)
+//	awsaccount.redislimit.roundtrip.duration  s          histogram: Redis calls that Redis answered
+//	                                                     (an admission, a probe with its replay, a
+//	                                                     give-back); a failed call is not timed
+//	awsaccount.redislimit.local.admissions    {request}  counter: starts the local fallback granted
+//
+// Their one attribute is redis_host, the server's host:port (from the URL,
+// without its user or password; for NewStore, the client's Addr, or a
+// ClusterClient's Addrs joined by commas). Nothing is per key: the Stores
+// of one Backend URL share its client, its outages and one series. The
+// Limiter's own metrics (requests waiting, store errors) are package
+// ratelimit's. Without a provider, or with a no-op one, nothing is
+// measured and nothing costs more; no measurement is made under a lock.
 //
 // # Redis Cluster and Sentinel
 //

@@ -25,3 +25,6 @@ func Key(s *Store) string { return s.key }
 
 // SameClient reports whether a and b use one client.
 func SameClient(a, b *Store) bool { return a.client == b.client }
+
+// HasTelemetry reports whether s keeps telemetry state.
+func HasTelemetry(s *Store) bool { return s.health.tel != nil }

@@ -15,6 +15,7 @@ type health struct {
 	name       string // what is down, for logs: a redacted URL or a key
 	probeEvery time.Duration
 	logger     *slog.Logger
+	tel        *telemetry // nil without a MeterProvider
 
 	mu        sync.Mutex
 	down      bool      // requires mu, like all below
@@ -27,8 +28,10 @@ type health struct {
 	outages atomic.Uint64
 }
 
-func newHealth(name string, o *Options) *health {
-	return &health{name: name, probeEvery: o.ProbeInterval, logger: o.Logger}
+// newHealth returns the health of a client of the server at host
+// (host:port, for metrics), named name in logs.
+func newHealth(name, host string, o *Options) *health {
+	return &health{name: name, probeEvery: o.ProbeInterval, logger: o.Logger, tel: newTelemetry(o.MeterProvider, host)}
 }
 
 // begin reports whether a request should try Redis, and whether it does so
@@ -51,6 +54,19 @@ func (h *health) begin() (try, probe bool, cause error) {
 // end records the outcome of a try. Only a probe ends an outage: a request
 // that set out before the outage was noticed proves little.
 func (h *health) end(probe bool, err error, key string) {
+	began, ended := h.settle(probe, err, key)
+	// Counted once mu is released.
+	switch {
+	case began:
+		h.tel.fellBack()
+	case ended:
+		h.tel.recovered()
+	}
+}
+
+// settle is end's change of state, under mu; it reports whether an outage
+// began or ended.
+func (h *health) settle(probe bool, err error, key string) (began, ended bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if probe {
@@ -62,8 +78,9 @@ func (h *health) end(probe bool, err error, key string) {
 			h.cause = nil
 			h.logger.Info("redislimit: redis answers again; limits are shared again",
 				"redis", h.name, "key", key)
+			return false, true
 		}
-		return
+		return false, false
 	}
 	h.cause = err
 	h.nextProbe = time.Now().Add(h.probeEvery)
@@ -72,7 +89,9 @@ func (h *health) end(probe bool, err error, key string) {
 		h.outages.Add(1)
 		h.logger.Warn("redislimit: redis unavailable; limits fall back per on_backend_error until it answers",
 			"redis", h.name, "key", key, "err", err)
+		return true, false
 	}
+	return false, false
 }
 
 // abandon ends a probe whose caller gave up before Redis answered.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
 )
 
 // Defaults of Options.
@@ -80,6 +82,14 @@ type Options struct {
 	// Logger receives one record when an outage starts and one when it
 	// ends. Default: discard.
 	Logger *slog.Logger
+	// MeterProvider, if set, receives the metrics of the client's
+	// Stores (see the package documentation): outages begun and ended,
+	// the duration of Redis calls and the local fallback's admissions,
+	// with the server's host:port as their one attribute (never a
+	// password, nothing per key). A Backend's Stores of one URL share
+	// one series, as they share the client. Default none; nil or one of
+	// OpenTelemetry's no-op providers costs nothing.
+	MeterProvider metric.MeterProvider
 }
 
 // resolve applies the defaults to what is unset.

@@ -76,6 +76,14 @@ end
 if ARGV[7] == '1' and redis.call('EXISTS', key) == 0 then
   return {-1, 0, 0, 0}
 end
+-- A bucket (bucket_script.go) before: its starts count as if all were at
+-- the latest, which is no later than tat - token.
+local b0 = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+if b0[1] and string.sub(b0[1], 1, 1) == '#' then
+  local h = tonumber(b0[2]) - tonumber(string.match(b0[1], ':(%d+)$'))
+  redis.call('DEL', key)
+  redis.call('ZADD', key, h, '')
+end
 local hz = redis.call('ZSCORE', key, '')
 if hz then hz = tonumber(hz) end
 -- Replay the caller's starts. A later horizon folds the starts before it

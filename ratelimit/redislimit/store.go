@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -74,7 +75,7 @@ func NewStore(client redis.UniversalClient, key string, optFns ...func(*Options)
 		f(&o)
 	}
 	o.resolve()
-	return newStore(client, key, o, newHealth(key, &o))
+	return newStore(client, key, o, newHealth(key, clientHost(client), &o))
 }
 
 func newStore(client redis.UniversalClient, key string, o Options, h *health) *Store {
@@ -117,6 +118,9 @@ func (s *Store) Reserve(ctx context.Context, l ratelimit.Limit, maxWait time.Dur
 			return ratelimit.Reservation{}, &BackendError{Key: s.key, Err: cause}
 		}
 		if r, ok := s.reserveLocal(ctx, l, maxWait, probe); ok {
+			if r.OK {
+				s.health.tel.admittedLocally(ctx)
+			}
 			if probe {
 				s.probe(ctx, l)
 			}
@@ -143,7 +147,7 @@ func (s *Store) reserveLocal(ctx context.Context, l ratelimit.Limit, maxWait tim
 	}
 	now := time.Now()
 	st := &ownStart{id: newID(), at: now.Add(r.Delay), local: r}
-	s.own.add(st, now, l.Interval)
+	s.own.add(st, now, lookback(l))
 	s.own.dirty++
 	r.ID = st.id
 	if s.onLocal != nil {
@@ -191,7 +195,7 @@ func (s *Store) call(ctx context.Context, l ratelimit.Limit, maxWait time.Durati
 		st := &ownStart{id: r.ID, at: now.Add(r.Delay), inRedis: true}
 		st.local = s.local.Record(st.at, l)
 		if r.ID != 0 {
-			s.own.add(st, now, l.Interval)
+			s.own.add(st, now, lookback(l))
 		}
 	}
 	s.mu.Unlock()
@@ -211,7 +215,7 @@ func (s *Store) runReplaying(ctx context.Context, l ratelimit.Limit, maxWait tim
 		outages := s.health.outageCount()
 		sent := time.Now()
 		s.mu.Lock()
-		args, batch, m := s.own.replay(sent, l.Interval, outages)
+		args, batch, m := s.own.replay(sent, lookback(l), outages)
 		s.mu.Unlock()
 		v, err = s.run(ctx, l, maxWait, id, args)
 		if err != nil || v[0] != -1 {
@@ -242,15 +246,21 @@ func (s *Store) run(ctx context.Context, l ratelimit.Limit, maxWait time.Duratio
 	if s.fakeNow != nil {
 		now = strconv.FormatInt(s.fakeNow(), 10)
 	}
+	script, count, period := reserveScript, int64(l.MaxCount), ceilMicros(l.Interval) // rounded up: never earlier than allowed
+	if l.IsBucket() {
+		script, count, period = bucketScript, int64(l.Burst), tokenMicros(l.Rate)
+	}
 	args := append([]any{
-		l.MaxCount,
-		ceilMicros(l.Interval), // rounded up: never earlier than allowed
+		count,
+		period,
 		maxWaitUS,
 		m,
-		ceilMillis(max(l.Interval, s.opts.KeyTTL)),
+		ceilMillis(max(lookback(l), s.opts.KeyTTL)),
 		now,
 	}, replay...)
-	v, err := reserveScript.Run(ctx, s.client, []string{s.key}, args...).Int64Slice()
+	begin := s.health.tel.start()
+	v, err := script.Run(ctx, s.client, []string{s.key}, args...).Int64Slice()
+	s.health.tel.answered(ctx, begin, err)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +303,10 @@ func (s *Store) remove(ctx context.Context, id uint64) {
 	}
 	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	if err := s.client.ZRem(cctx, s.key, member(id)).Err(); err != nil && !gaveUp(ctx) {
+	begin := s.health.tel.start()
+	err := cancelScript.Run(cctx, s.client, []string{s.key}, member(id)).Err()
+	s.health.tel.answered(ctx, begin, err)
+	if err != nil && !gaveUp(ctx) {
 		// An outage like any: the calls that follow (a Limiter gives back
 		// the starts of all its waiting requests at once) need not wait
 		// for Redis one timeout each.
@@ -326,4 +339,19 @@ func ceilMicros(d time.Duration) int64 {
 
 func ceilMillis(d time.Duration) int64 {
 	return int64((d + time.Millisecond - 1) / time.Millisecond)
+}
+
+// lookback is how far back a limit looks: its Interval, or for a bucket the
+// time an empty bucket takes to fill.
+func lookback(l ratelimit.Limit) time.Duration {
+	if l.IsBucket() {
+		return time.Duration(l.Burst) * time.Duration(tokenMicros(l.Rate)) * time.Microsecond
+	}
+	return l.Interval
+}
+
+// tokenMicros is the time a bucket of rate r takes to gain a token, in
+// whole microseconds rounded up (never earlier than allowed), at least 1.
+func tokenMicros(r float64) int64 {
+	return max(1, int64(math.Ceil(1e6/r)))
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package configfile_test
+
+const raceSlowdown = 1

@@ -1,0 +1,72 @@
+package awslimits_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/awsaccount/awsaccount/ratelimit"
+	"github.com/awsaccount/awsaccount/ratelimit/awslimits"
+)
+
+func TestRule(t *testing.T) {
+	bucket := func(b int, r float64) ratelimit.Limit { return ratelimit.Limit{Burst: b, Rate: r} }
+	perSecond := func(n int) ratelimit.Limit { return ratelimit.Limit{MaxCount: n, Interval: time.Second} }
+	tests := map[string]struct {
+		service, op string
+		group       string
+		published   ratelimit.Limit
+		applied     ratelimit.Limit
+	}{
+		"sdk names":                {"EC2", "DescribeInstances", "ec2:non-mutating", bucket(100, 20), ratelimit.Limit{Burst: 99, Rate: 20, Block: true}},
+		"boto3 names":              {"ec2", "describe_instances", "ec2:non-mutating", bucket(100, 20), ratelimit.Limit{Burst: 99, Rate: 20, Block: true}},
+		"a describe not in tables": {"ec2", "describe_vpcs", "ec2:non-mutating", bucket(100, 20), ratelimit.Limit{Burst: 99, Rate: 20, Block: true}},
+		"mutating":                 {"ec2", "create_vpc", "ec2:mutating", bucket(50, 5), ratelimit.Limit{Burst: 49, Rate: 5, Block: true}},
+		"resource-intensive":       {"EC2", "AuthorizeSecurityGroupIngress", "ec2:resource-intensive", bucket(50, 5), ratelimit.Limit{Burst: 49, Rate: 5, Block: true}},
+		"own bucket, boto3":        {"ec2", "run_instances", "ec2:RunInstances", bucket(5, 2), ratelimit.Limit{Burst: 4, Rate: 2, Block: true}},
+		"own bucket of one":        {"ec2", "AdvertiseByoipCidr", "ec2:AdvertiseByoipCidr", bucket(1, 0.1), ratelimit.Limit{Burst: 1, Rate: 0.1, Block: true}},
+		"secrets manager read":     {"Secrets Manager", "GetSecretValue", "secretsmanager:read", perSecond(10000), ratelimit.Limit{MaxCount: 9999, Interval: time.Second, Block: true}},
+		"secrets manager, boto3":   {"secretsmanager", "describe_secret", "secretsmanager:read", perSecond(10000), ratelimit.Limit{MaxCount: 9999, Interval: time.Second, Block: true}},
+		"secrets manager policy":   {"secretsmanager", "put_resource_policy", "secretsmanager:resource-policy", perSecond(50), ratelimit.Limit{MaxCount: 49, Interval: time.Second, Block: true}},
+		"secrets manager write":    {"secretsmanager", "UpdateSecret", "secretsmanager:put-value", perSecond(50), ratelimit.Limit{MaxCount: 49, Interval: time.Second, Block: true}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r, ok := awslimits.AWS().Rule(tc.service, tc.op)
+			if !ok {
+				t.Fatalf("Rule(%q, %q): none", tc.service, tc.op)
+			}
+			if r.Group != tc.group || r.Published != tc.published || r.Limit != tc.applied || r.Source == "" {
+				t.Fatalf("Rule(%q, %q) = %+v, want group %s, published %v, applied %v", tc.service, tc.op, r, tc.group, tc.published, tc.applied)
+			}
+			if err := r.Limit.Validate(); err != nil || r.Limit.Unlimited() {
+				t.Fatalf("applied limit %v: %v", r.Limit, err)
+			}
+		})
+	}
+	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}} {
+		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
+			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	if p, ok := awslimits.Lookup("aws"); !ok || p != awslimits.AWS() || p.Name() != "aws" {
+		t.Fatalf("Lookup(aws) = %v, %v", p, ok)
+	}
+	if _, ok := awslimits.Lookup("gcp"); ok {
+		t.Fatal("Lookup(gcp) found a preset")
+	}
+}
+
+func TestEC2Extras(t *testing.T) {
+	if r, ok := awslimits.EC2Unfiltered("DescribeInstances"); !ok || r.Group != awslimits.EC2UnfilteredNonMutating || r.Published != (ratelimit.Limit{Burst: 50, Rate: 10}) {
+		t.Fatalf("EC2Unfiltered(DescribeInstances) = %+v, %v", r, ok)
+	}
+	if _, ok := awslimits.EC2Unfiltered("DescribeVpcs"); ok {
+		t.Fatal("EC2Unfiltered(DescribeVpcs) found a rule")
+	}
+	if r, ok := awslimits.EC2Resources("TerminateInstances"); !ok || r.Published != (ratelimit.Limit{Burst: 1000, Rate: 20}) {
+		t.Fatalf("EC2Resources(TerminateInstances) = %+v, %v", r, ok)
+	}
+}

@@ -1,0 +1,53 @@
+// Package awslimits holds AWS's published request quotas as a preset of
+// limits per operation, for package ratelimit's Limiters: the "aws" preset
+// of a RateLimit block,
+//
+//	RateLimit: {preset: aws}                 # AWS's buckets, nothing else
+//	RateLimit: {preset: aws, adaptive: true, max_count: 100, interval: 1}
+//
+// The root package applies a preset under a target's own limit: a request
+// of an operation that has a Rule also waits for the limit of the Rule's
+// Group, one Limiter per Group per target, made at the group's first
+// request. Operations of one Group share its Limiter, as they share one
+// bucket at AWS (all EC2 Describe* calls draw from "ec2:non-mutating"). An
+// APILimits entry for the operation ("ec2:DescribeInstances") replaces the
+// preset's limit for that operation; an entry for the group
+// ("ec2:non-mutating") replaces the group's limit for all its operations.
+//
+// # Where the numbers come from
+//
+// Only from AWS's own documentation, each service's numbers in its own file
+// with the page's address and the date it was read (a stored copy of the
+// page, read on 2026-12-02):
+//
+//	EC2              docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+//	                 token buckets per action category, and actions with buckets of their own
+//	Secrets Manager  docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html
+//	                 combined quotas per second of DescribeSecret and GetSecretValue,
+//	                 of the resource-policy calls, and of the secret-writing calls
+//
+// Other services the CLI supports have no rule: their pages did not show
+// per-operation numbers that could be read (KMS, Lambda's control plane,
+// ECS, Systems Manager, IAM and STS), or were not read (SQS, SNS, DynamoDB,
+// EKS, Organizations, CloudWatch Logs, RDS, CloudWatch, S3). An operation
+// without a rule is limited by the target's own limits only.
+//
+// These are AWS's defaults, per account and Region. An account may have
+// raised quotas (Service Quotas, or a support case), and AWS revises them:
+// override with APILimits, or turn adaptive mode on, which lowers a limit
+// when AWS throttles and recovers it slowly.
+//
+// Each Rule says what AWS publishes (Rule.Published: a bucket of Burst and
+// Rate, or a quota per second as MaxCount per 1s) and what the preset
+// enforces (Rule.Limit): the same less one request of headroom when the
+// bucket or quota holds two or more (100 becomes 99), so that a request
+// that reaches AWS a little earlier than its turn, by the network's
+// jitter, still finds its token. All preset limits block (Block true).
+//
+// EC2's throttling depends in two places on more than the operation: an
+// unfiltered, unpaginated call of DescribeInstances and six others draws
+// from a smaller bucket (EC2Unfiltered), and launches and terminations also
+// draw one token per instance from a resource bucket (EC2Resources). A
+// Limiter admits requests and cannot see their parameters; the preset gives
+// those actions their request bucket only.
+package awslimits

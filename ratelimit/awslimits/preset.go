@@ -1,0 +1,25 @@
+package awslimits
+
+import (
+	"github.com/awsaccount/awsaccount/internal/names"
+	"github.com/awsaccount/awsaccount/ratelimit"
+)
+
+// awsPreset is the "aws" preset: the services whose quotas AWS publishes
+// per operation and whose pages were read (see each service's file).
+var awsPreset = &Preset{
+	name: ratelimit.PresetAWS,
+	services: map[string]*service{
+		names.ServiceKey("ec2"):            {prefix: "ec2", source: ec2Source, rule: ec2Folded},
+		names.ServiceKey("secretsmanager"): {prefix: "secretsmanager", source: secretsManagerSource, ops: secretsManagerOps},
+	},
+}
+
+// foldedOps keys a table by names.Fold of its operations.
+func foldedOps(m map[string]group) map[string]group {
+	out := make(map[string]group, len(m))
+	for op, g := range m {
+		out[names.Fold(op)] = g
+	}
+	return out
+}
