@@ -65,6 +65,10 @@ type orgAccountJSON struct {
 func runAccounts(ctx context.Context, o *orgAccountsOptions) error {
 	ctx, c := o.f.newRun(ctx, &o.targets)
 	defer c.close()
+	var err error
+	if c.tel, err = startTelemetry(ctx, c.f.getenv, c.f.stderr, false); err != nil {
+		return err
+	}
 	file, err := configfile.LoadContext(ctx, o.targets.configFile, func(fo *configfile.Options) { fo.Data = o.f.templateData() })
 	if err != nil {
 		return err
