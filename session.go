@@ -141,6 +141,9 @@ type layer struct {
 	cfg    aws.Config
 	role   *AssumeRoleParameters // nil for the base layer
 	depth  int
+	// roleAccount is the account of role's ARN, where the layer's
+	// credentials act; "" for the base layer.
+	roleAccount string
 
 	ident atomic.Pointer[identity]
 	sf    singleflight.Group
@@ -436,7 +439,7 @@ func (s *Session) newLayer(below *layer, r AssumeRoleParameters) *layer {
 	}
 	cfg.Credentials = aws.NewCredentialsCache(ee)
 	role := r
-	return &layer{parent: below, cfg: cfg, role: &role, depth: below.depth + 1}
+	return &layer{parent: below, cfg: cfg, role: &role, depth: below.depth + 1, roleAccount: arnAccount(r.RoleArn)}
 }
 
 type staticToken string
@@ -527,12 +530,14 @@ func (s *Session) AccessKey(ctx context.Context) (string, error) {
 // Under an assumed role it is the account of the role's ARN, which is
 // where assumed-role credentials act: no call is needed (nor made).
 func (s *Session) AccountID(ctx context.Context) (string, error) {
-	if l := s.top.Load(); l.role != nil {
-		if id := arnAccount(l.role.RoleArn); id != "" {
-			return id, nil
-		}
+	l := s.top.Load()
+	if l.roleAccount != "" {
+		return l.roleAccount, nil
 	}
-	id, err := s.identity(ctx)
+	if id := l.ident.Load(); id != nil {
+		return id.accountID, nil
+	}
+	id, err := s.identityOf(ctx, l)
 	return id.accountID, err
 }
 
@@ -560,7 +565,11 @@ func (s *Session) ARN(ctx context.Context) (string, error) {
 var errNoIdentity = errors.New("GetCallerIdentity returned no account")
 
 func (s *Session) identity(ctx context.Context) (*identity, error) {
-	l := s.top.Load()
+	return s.identityOf(ctx, s.top.Load())
+}
+
+// identityOf is the identity of layer l, memoized.
+func (s *Session) identityOf(ctx context.Context, l *layer) (*identity, error) {
 	if id := l.ident.Load(); id != nil {
 		return id, nil
 	}

@@ -27,6 +27,9 @@ import (
 // multiple goroutines.
 type Limiter struct {
 	limit atomic.Pointer[Limit] // in force; nil: unlimited
+	// open is limit.Unlimited(), stored after limit: the fast path of an
+	// unlimited Limiter reads one word.
+	open atomic.Bool
 	// conf is the limit the knobs set; limit is conf unless adaptive mode
 	// has lowered it. Written under mu.
 	conf atomic.Pointer[Limit]
@@ -94,6 +97,7 @@ func New(l Limit, optFns ...func(*Options)) *Limiter {
 	}
 	lim.conf.Store(&l)
 	lim.limit.Store(&l)
+	lim.open.Store(l.Unlimited())
 	return lim
 }
 
@@ -190,7 +194,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		l.tick()
 	}
 	lim := l.limit.Load()
-	if lim == nil || lim.Unlimited() {
+	if l.open.Load() || lim == nil { // nil: a zero Limiter
 		l.stats.admitted.Add(1)
 		return nil
 	}
@@ -224,7 +228,7 @@ func (l *Limiter) wait(ctx context.Context) error {
 		// saw the old gen finds out when it registers.
 		gen := l.gen.Load()
 		lim := l.limit.Load()
-		if lim.Unlimited() {
+		if l.open.Load() {
 			return l.admitted(start)
 		}
 		if !lim.Block {

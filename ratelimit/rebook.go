@@ -54,6 +54,7 @@ func (l *Limiter) publishLocked(eff Limit, rebook bool) bool {
 		return false
 	}
 	l.limit.Store(&eff)
+	l.open.Store(eff.Unlimited())
 	if !rebook {
 		return true
 	}

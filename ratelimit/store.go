@@ -179,12 +179,14 @@ func (s *MemoryStore) now() int64 {
 
 // Reserve implements Store.
 func (s *MemoryStore) Reserve(_ context.Context, l Limit, maxWait time.Duration) (Reservation, error) {
-	if l.Unlimited() {
+	// Limit.Unlimited, with the window's test first: this is the hot path.
+	bucket := l.Burst != 0 || l.Rate != 0
+	if (!bucket && (l.MaxCount <= 0 || l.Interval <= 0)) || (bucket && l.Unlimited()) {
 		return Reservation{OK: true}, nil
 	}
 	now := s.now()
 	s.mu.Lock()
-	if l.IsBucket() {
+	if bucket {
 		r := s.reserveBucketLocked(now, l, int64(maxWait))
 		s.mu.Unlock()
 		return r, nil
