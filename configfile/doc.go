@@ -152,12 +152,15 @@
 //
 // # RegionalAccountSets
 //
-// The seed's applications hold a list of {RegionalAccounts: spec} items.
-// SetPaths lists every such list in a file, RegionalAccountSpecs decodes
-// one, and RegionalAccountSet builds it through an awsaccount.Registry:
+// The seed's applications hold a list of {RegionalAccounts: spec} items;
+// an item may also be {Organization: spec} (package organization), whose
+// selected member accounts become containers. SetPaths lists every such
+// list in a file, RegionalAccountSpecs decodes one (of RegionalAccounts
+// items only), RegionalAccountSet builds it through an awsaccount.Registry,
+// and Organizations lists its organizations:
 //
 //	set, err := f.RegionalAccountSet(ctx, "YourApp.RegionalAccountSet", nil) // nil: awsaccount.DefaultRegistry
-//	for ra := range set.All() {
+//	for _, ra := range set.Targets() {
 //		// one *awsaccount.RegionalAccount per account and region
 //	}
 //
