@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -270,14 +272,19 @@ func (r *slotRecorder) Cancel(ctx context.Context, res ratelimit.Reservation) {
 	r.mu.Unlock()
 }
 
+// granted lists the recorded starts in the order the store granted them:
+// by ID, which a MemoryStore gives in grant order (and grants are never
+// earlier than the ones before). Sorting by the brackets instead would
+// misorder two starts when one waited long for the store's lock (its
+// bracket then opens early), and pair starts 49 apart as if 50.
 func (r *slotRecorder) granted() []slot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]slot, 0, len(r.slots))
-	for _, s := range r.slots {
-		out = append(out, s)
+	ids := slices.Sorted(maps.Keys(r.slots))
+	out := make([]slot, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, r.slots[id])
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].lo.Before(out[j].lo) })
 	return out
 }
 
