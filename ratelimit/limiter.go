@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -307,6 +308,11 @@ func (l *Limiter) sleep(ctx context.Context, w *waiter) (retry bool, err error) 
 		case voided:
 			return true, nil
 		case failed:
+			// Counted here, where the caller gets it: a request whose
+			// context ends first returns ctx.Err() instead.
+			if errors.Is(w.err, ErrExceeded) {
+				l.stats.refused.Add(1)
+			}
 			return false, w.err // set before state, under mu
 		}
 		// An unbooked waiter holds no start: it sleeps until rebook wakes it.

@@ -177,8 +177,7 @@ func (l *Limiter) rebookOne(w *waiter, gen uint64, nl Limit) bool {
 		l.settleLocked(w, failed)
 	case !r.OK:
 		w.err = &ExceededError{RetryAfter: r.Delay, Err: context.DeadlineExceeded}
-		l.stats.refused.Add(1)
-		l.settleLocked(w, failed)
+		l.settleLocked(w, failed) // counted as refused when w returns it
 	default:
 		// Booked under gen even if the limit changed meanwhile: the next
 		// pass takes it back.
