@@ -169,32 +169,3 @@ func plainYAML(s string) bool {
 	}
 	return true
 }
-
-// writeJSON writes n back as compact JSON.
-func (n *jsonNode) writeJSON(b *strings.Builder) {
-	switch {
-	case n.isScalar():
-		b.WriteString(n.json)
-	case n.isObj:
-		b.WriteByte('{')
-		for i, k := range n.keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			kb, _ := marshal(k)
-			b.Write(kb)
-			b.WriteByte(':')
-			n.vals[i].writeJSON(b)
-		}
-		b.WriteByte('}')
-	default:
-		b.WriteByte('[')
-		for i, v := range n.vals {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			v.writeJSON(b)
-		}
-		b.WriteByte(']')
-	}
-}
