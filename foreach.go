@@ -82,8 +82,8 @@ func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.
 	return func(yield func(int, Result[T]) bool) {
 		s.refreshStale(ctx)
 		targets := s.Targets()
-		run := &fanOut[T]{targets: targets, fn: fn, opts: opts, results: make([]Result[T], len(targets)),
-			finished: make(chan int, len(targets))}
+		run := &fanOut[T]{targets: targets, order: leadersFirst(targets), fn: fn, opts: opts,
+			results: make([]Result[T], len(targets)), finished: make(chan int, len(targets))}
 		if _, tp := providers(nil, opts.TracerProvider); tp != nil {
 			run.tracer = tp.Tracer(instrumentationScope)
 		}
@@ -94,6 +94,7 @@ func ForEach[T any](ctx context.Context, s *RegionalAccountSet, fn func(context.
 // fanOut is one run of ForEach.
 type fanOut[T any] struct {
 	targets  []*RegionalAccount
+	order    []int // the indexes of targets in the order they start
 	fn       func(context.Context, *RegionalAccount) (T, error)
 	opts     ForEachOptions
 	tracer   trace.Tracer // of opts.TracerProvider; nil: each target's own
@@ -132,13 +133,36 @@ func (f *fanOut[T]) run(ctx context.Context, yield func(int, Result[T]) bool) {
 	}
 }
 
-// work runs targets, taking them in order, until none is left.
+// leadersFirst is the order in which ForEach starts targets: the first
+// target of each account, then the others, each part in target order.
+func leadersFirst(targets []*RegionalAccount) []int {
+	order := make([]int, 0, len(targets))
+	leader := make([]bool, len(targets))
+	seen := make(map[*Account]bool)
+	for i, ra := range targets {
+		if a := ra.Account(); !seen[a] {
+			seen[a] = true
+			leader[i] = true
+			order = append(order, i)
+		}
+	}
+	for i := range targets {
+		if !leader[i] {
+			order = append(order, i)
+		}
+	}
+	return order
+}
+
+// work runs targets, taking them in the order of f.order, until none is
+// left.
 func (f *fanOut[T]) work(ctx context.Context) {
 	for {
-		i := int(f.next.Add(1) - 1)
-		if i >= len(f.targets) {
+		n := int(f.next.Add(1) - 1)
+		if n >= len(f.order) {
 			return
 		}
+		i := f.order[n]
 		ra := f.targets[i]
 		r := Result[T]{Target: ra}
 		if err := ctx.Err(); err != nil {

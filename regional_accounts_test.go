@@ -332,6 +332,34 @@ func TestForEachFanOut(t *testing.T) {
 	}
 }
 
+// ForEach starts each account's first target before the others (it enters
+// the account, which the others wait for), and still yields in target
+// order.
+func TestForEachStartsEachAccountFirst(t *testing.T) {
+	ctx := context.Background()
+	set, err := testRegistry(emulatorURL).RegionalAccountSet(ctx, fanOutSpecs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started []int
+	results := awsaccount.ForEach(ctx, set, func(context.Context, *awsaccount.RegionalAccount) (struct{}, error) {
+		return struct{}{}, nil
+	}, func(o *awsaccount.ForEachOptions) {
+		o.Concurrency = 1 // finishing order is starting order
+		o.OnResult = func(index, _, _ int, _ error) { started = append(started, index) }
+	})
+	var yielded []int
+	for i := range results {
+		yielded = append(yielded, i)
+	}
+	if want := []int{0, 3, 6, 1, 2, 4, 5, 7, 8}; !slices.Equal(started, want) {
+		t.Errorf("started %v, want %v: each of the 3 accounts' first target, then the rest", started, want)
+	}
+	if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8}; !slices.Equal(yielded, want) {
+		t.Errorf("yielded %v, want target order", yielded)
+	}
+}
+
 func fanOutSpecs() []awsaccount.RegionalAccountsSpec {
 	three := include("aws", "us-east-1", "eu-west-1", "ap-northeast-1")
 	var specs []awsaccount.RegionalAccountsSpec
