@@ -128,13 +128,16 @@ func (o *opLimits) wait(ctx context.Context) error {
 }
 
 // observe reports an attempt admitted at admitted that failed with err, if
-// it was throttled, to the limit of its operation.
-func (o *opLimits) observe(ctx context.Context, admitted time.Time, err error) {
+// it was throttled, to the limit of its operation, and returns that limit
+// and its key (nil when there is none or err is no throttle).
+func (o *opLimits) observe(ctx context.Context, admitted time.Time, err error) (*ratelimit.Limiter, string) {
 	if !o.on || !throttles.IsErrorThrottle(err).Bool() {
-		return
+		return nil, ""
 	}
 	e := o.entry(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
-	e.l.Load().Throttled(admitted) // a nil Limiter does nothing
+	l := e.l.Load()
+	l.Throttled(admitted) // a nil Limiter does nothing
+	return l, e.key
 }
 
 // operationLimit returns the limiter that governs one operation on r, in

@@ -1,8 +1,11 @@
 package awsaccount_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -131,9 +134,11 @@ func TestAdaptiveAgainstThrottler(t *testing.T) {
 		o.Buckets = awstest.UniformBuckets(awstest.Limit{Burst: 10, Rate: 10})
 	})
 	s := newTestSessionAt(t, th.URL())
+	var logged bytes.Buffer // slog handlers serialize their writes
 	ra := newTarget(t, s, ratelimit.Limit{}, "us-east-1", func(o *awsaccount.RegionalAccountOptions) {
 		o.Adaptive = true
 		o.MaxAttempts = 1 // each throttle shows
+		o.Logger = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	c := awsaccount.Client(ra, ec2.NewFromConfig)
 	for i := range 5 { // moto makes the region's default VPC on the first call
@@ -176,13 +181,18 @@ func TestAdaptiveAgainstThrottler(t *testing.T) {
 	if st.Decreases > st.Throttled {
 		t.Fatalf("more decreases than throttles: %+v", st)
 	}
+	// Each throttle is a debug record with the limit in force after it.
+	if log := logged.String(); !strings.Contains(log, `msg="awsaccount: throttled"`) ||
+		!strings.Contains(log, "operation=DescribeVpcs limit=") || !strings.Contains(log, "limit_in_force=") {
+		t.Fatalf("no debug record of a throttle with the lowered limit:\n%.600s", log)
+	}
 	// Recovery: with no requests the rate grows back on the next admission.
-	time.Sleep(3 * time.Second)
+	time.Sleep(4 * time.Second)
 	if _, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); err != nil {
 		t.Fatal(err)
 	}
 	if high := l.Effective().PerSecond(); high <= low {
-		t.Fatalf("after 3s without throttles: %v/s, want more than %v/s", high, low)
+		t.Fatalf("after 4s without throttles: %v/s, want more than %v/s", high, low)
 	}
 	// A second round stays near the bucket's rate with few throttles.
 	before := throttled.Load()

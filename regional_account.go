@@ -69,8 +69,10 @@ type RegionalAccountOptions struct {
 	// backend of the target's RateLimit block, if it has one.
 	NewOperationLimiter func(key string, l ratelimit.Limit) *ratelimit.Limiter
 
-	// Logger receives debug records of refused and failed calls. Default:
-	// the session's logger.
+	// Logger receives debug records of refused and failed calls, and of
+	// throttles reported to an operation's limit, with the limit in force
+	// after them (in adaptive mode, the lowered rate). Default: the
+	// session's logger.
 	Logger *slog.Logger
 
 	// CallTimeout, if positive, is a deadline for each API call made
@@ -270,12 +272,17 @@ func (r *RegionalAccount) admit(ctx context.Context, in middleware.FinalizeInput
 }
 
 // attempt sends an admitted attempt, reports a throttle to the operation's
-// adaptive limit, and applies the target's retry policy to its failure.
+// adaptive limit (and logs the limit in force after it), and applies the target's retry policy to its failure.
 func (r *RegionalAccount) attempt(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 	admitted := time.Now()
 	out, md, err := next.HandleFinalize(ctx, in)
 	if err != nil {
-		r.ops.observe(ctx, admitted, err)
+		if l, key := r.ops.observe(ctx, admitted, err); l != nil {
+			// In adaptive mode the limit in force has just been lowered.
+			r.opts.Logger.Debug("awsaccount: throttled", "region", r.region,
+				"service", awsmiddleware.GetServiceID(ctx), "operation", awsmiddleware.GetOperationName(ctx),
+				"limit", key, "limit_in_force", l.Effective().String())
+		}
 		err = r.retryPolicy(ctx, err)
 	}
 	return out, md, err

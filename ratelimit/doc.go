@@ -83,10 +83,13 @@
 // With Options.Adaptive (a block's adaptive: true), the Limiter follows
 // what the server says: the caller reports each throttled request with
 // Throttled (the root package does, for every attempt AWS throttles), and
-// the rate in force drops to 0.7 times the rate in use, paced (a bucket of
-// Burst 1, or a window of MaxCount 1); it then recovers as the SDK's
-// adaptive retry mode does (CUBIC: slowly near the rate it fell from, then
-// faster), and once back at the knobs' limit, adaptive mode steps aside.
+// the rate in force drops to 0.7 times the rate in use (the lowest of the
+// rate in force and what the server accepted lately and since the last
+// decrease; 0.5 times when throttled again within a second), paced (a
+// bucket of Burst 1, or a window of MaxCount 1); it then recovers as the
+// SDK's adaptive retry mode does, by CUBIC (quickly at first, flat a little
+// below the rate that was throttled, faster again beyond it), scaled to
+// that rate; once back at the knobs' limit, adaptive mode steps aside.
 // Throttles of requests admitted before the last decrease do not lower it
 // again. It never goes above the knobs' limit; an unlimited limit in
 // adaptive mode is unlimited until its first throttle. Limit returns the
