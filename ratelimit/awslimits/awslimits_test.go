@@ -28,6 +28,13 @@ func TestRule(t *testing.T) {
 		"secrets manager, boto3":   {"secretsmanager", "describe_secret", "secretsmanager:read", perSecond(10000), ratelimit.Limit{MaxCount: 9999, Interval: time.Second, Block: true}},
 		"secrets manager policy":   {"secretsmanager", "put_resource_policy", "secretsmanager:resource-policy", perSecond(50), ratelimit.Limit{MaxCount: 49, Interval: time.Second, Block: true}},
 		"secrets manager write":    {"secretsmanager", "UpdateSecret", "secretsmanager:put-value", perSecond(50), ratelimit.Limit{MaxCount: 49, Interval: time.Second, Block: true}},
+		"logs, sdk names":          {"CloudWatch Logs", "DescribeLogGroups", "logs:DescribeLogGroups", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"logs, boto3 names":        {"logs", "describe_log_groups", "logs:DescribeLogGroups", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"logs streams, boto3":      {"logs", "describe_log_streams", "logs:DescribeLogStreams", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"logs filter, sdk":         {"CloudWatch Logs", "FilterLogEvents", "logs:FilterLogEvents", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"logs filter, boto3":       {"logs", "filter_log_events", "logs:FilterLogEvents", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"logs create group":        {"CloudWatch Logs", "CreateLogGroup", "logs:CreateLogGroup", perSecond(10), ratelimit.Limit{MaxCount: 9, Interval: time.Second, Block: true}},
+		"logs create stream":       {"logs", "create_log_stream", "logs:CreateLogStream", perSecond(50), ratelimit.Limit{MaxCount: 49, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -43,7 +50,7 @@ func TestRule(t *testing.T) {
 			}
 		})
 	}
-	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}} {
+	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}, {"logs", "get_log_events"}, {"CloudWatch Logs", "PutLogEvents"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)
 		}

@@ -25,12 +25,19 @@
 //	Secrets Manager  docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html
 //	                 combined quotas per second of DescribeSecret and GetSecretValue,
 //	                 of the resource-policy calls, and of the secret-writing calls
+//	CloudWatch Logs  docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+//	                 quotas per second of CreateLogGroup, CreateLogStream,
+//	                 DeleteLogGroup, DeleteLogStream, DescribeLogGroups,
+//	                 DescribeLogStreams and FilterLogEvents, each its own
 //
 // Other services the CLI supports have no rule: their pages did not show
 // per-operation numbers that could be read (KMS, Lambda's control plane,
-// ECS, Systems Manager, IAM and STS), or were not read (SQS, SNS, DynamoDB,
-// EKS, Organizations, CloudWatch Logs, RDS, CloudWatch, S3). An operation
-// without a rule is limited by the target's own limits only.
+// ECS, Systems Manager, IAM and STS; CloudWatch, whose stored copies of the
+// current quotas page end before its API rows, the only copies that reach
+// them being of a revision years old), or were not read (SQS, SNS,
+// DynamoDB, EKS, Organizations, RDS, S3). Nor have CloudWatch Logs'
+// operations other than those above. An operation without a rule is
+// limited by the target's own limits only.
 //
 // These are AWS's defaults, per account and Region. An account may have
 // raised quotas (Service Quotas, or a support case), and AWS revises them:

@@ -12,6 +12,7 @@ var awsPreset = &Preset{
 	services: map[string]*service{
 		names.ServiceKey("ec2"):            {prefix: "ec2", source: ec2Source, rule: ec2Folded},
 		names.ServiceKey("secretsmanager"): {prefix: "secretsmanager", source: secretsManagerSource, ops: secretsManagerOps},
+		names.ServiceKey("logs"):           {prefix: "logs", source: cloudWatchLogsSource, ops: cloudWatchLogsOps},
 	},
 }
 
