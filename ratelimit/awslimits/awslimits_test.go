@@ -35,6 +35,12 @@ func TestRule(t *testing.T) {
 		"logs filter, boto3":       {"logs", "filter_log_events", "logs:FilterLogEvents", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
 		"logs create group":        {"CloudWatch Logs", "CreateLogGroup", "logs:CreateLogGroup", perSecond(10), ratelimit.Limit{MaxCount: 9, Interval: time.Second, Block: true}},
 		"logs create stream":       {"logs", "create_log_stream", "logs:CreateLogStream", perSecond(50), ratelimit.Limit{MaxCount: 49, Interval: time.Second, Block: true}},
+		"sns, sdk names":           {"SNS", "ListTopics", "sns:ListTopics", perSecond(30), ratelimit.Limit{MaxCount: 29, Interval: time.Second, Block: true}},
+		"sns, boto3 names":         {"sns", "list_topics", "sns:ListTopics", perSecond(30), ratelimit.Limit{MaxCount: 29, Interval: time.Second, Block: true}},
+		"sns subscribe, boto3":     {"sns", "subscribe", "sns:Subscribe", perSecond(100), ratelimit.Limit{MaxCount: 99, Interval: time.Second, Block: true}},
+		"sns subscribe, sdk":       {"SNS", "Subscribe", "sns:Subscribe", perSecond(100), ratelimit.Limit{MaxCount: 99, Interval: time.Second, Block: true}},
+		"sns by topic, boto3":      {"sns", "list_subscriptions_by_topic", "sns:ListSubscriptionsByTopic", perSecond(30), ratelimit.Limit{MaxCount: 29, Interval: time.Second, Block: true}},
+		"sns platform apps":        {"SNS", "ListPlatformApplications", "sns:ListPlatformApplications", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -50,7 +56,8 @@ func TestRule(t *testing.T) {
 			}
 		})
 	}
-	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}, {"logs", "get_log_events"}, {"CloudWatch Logs", "PutLogEvents"}} {
+	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}, {"logs", "get_log_events"}, {"CloudWatch Logs", "PutLogEvents"},
+		{"sns", "publish"}, {"SNS", "PublishBatch"}, {"SNS", "CheckIfPhoneNumberIsOptedOut"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)
 		}

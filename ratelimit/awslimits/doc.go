@@ -29,14 +29,20 @@
 //	                 quotas per second of CreateLogGroup, CreateLogStream,
 //	                 DeleteLogGroup, DeleteLogStream, DescribeLogGroups,
 //	                 DescribeLogStreams and FilterLogEvents, each its own
+//	SNS              docs.aws.amazon.com/sns/latest/api/ (each action's page)
+//	                 rates per second of Subscribe, ListTopics, ListSubscriptions,
+//	                 ListSubscriptionsByTopic, ListEndpointsByPlatformApplication and
+//	                 ListPlatformApplications, each its own
 //
 // Other services the CLI supports have no rule: their pages did not show
 // per-operation numbers that could be read (KMS, Lambda's control plane,
 // ECS, Systems Manager, IAM and STS; CloudWatch, whose stored copies of the
 // current quotas page end before its API rows, the only copies that reach
-// them being of a revision years old), or were not read (SQS, SNS,
-// DynamoDB, EKS, Organizations, RDS, S3). Nor have CloudWatch Logs'
-// operations other than those above. An operation without a rule is
+// them being of a revision years old; Organizations, whose stored copies of
+// its quotas page end before the throttling section), or were not read
+// (SQS, DynamoDB, EKS, RDS, S3). Nor have CloudWatch Logs' or SNS's
+// operations other than those above (SNS's Publish and PublishBatch have a
+// quota that differs by Region). An operation without a rule is
 // limited by the target's own limits only.
 //
 // These are AWS's defaults, per account and Region. An account may have

@@ -13,6 +13,7 @@ var awsPreset = &Preset{
 		names.ServiceKey("ec2"):            {prefix: "ec2", source: ec2Source, rule: ec2Folded},
 		names.ServiceKey("secretsmanager"): {prefix: "secretsmanager", source: secretsManagerSource, ops: secretsManagerOps},
 		names.ServiceKey("logs"):           {prefix: "logs", source: cloudWatchLogsSource, ops: cloudWatchLogsOps},
+		names.ServiceKey("sns"):            {prefix: "sns", source: snsSource, ops: snsOps},
 	},
 }
 
