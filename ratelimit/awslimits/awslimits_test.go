@@ -40,6 +40,9 @@ func TestRule(t *testing.T) {
 		"sns subscribe, boto3":     {"sns", "subscribe", "sns:Subscribe", perSecond(100), ratelimit.Limit{MaxCount: 99, Interval: time.Second, Block: true}},
 		"sns subscribe, sdk":       {"SNS", "Subscribe", "sns:Subscribe", perSecond(100), ratelimit.Limit{MaxCount: 99, Interval: time.Second, Block: true}},
 		"sns by topic, boto3":      {"sns", "list_subscriptions_by_topic", "sns:ListSubscriptionsByTopic", perSecond(30), ratelimit.Limit{MaxCount: 29, Interval: time.Second, Block: true}},
+		"sqs tagging, sdk":         {"SQS", "TagQueue", "sqs:tagging", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"sqs tagging, boto3":       {"sqs", "untag_queue", "sqs:tagging", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"sqs list tags, boto3":     {"sqs", "list_queue_tags", "sqs:tagging", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
 		"sns platform apps":        {"SNS", "ListPlatformApplications", "sns:ListPlatformApplications", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
@@ -57,7 +60,8 @@ func TestRule(t *testing.T) {
 		})
 	}
 	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}, {"logs", "get_log_events"}, {"CloudWatch Logs", "PutLogEvents"},
-		{"sns", "publish"}, {"SNS", "PublishBatch"}, {"SNS", "CheckIfPhoneNumberIsOptedOut"}} {
+		{"sns", "publish"}, {"SNS", "PublishBatch"}, {"SNS", "CheckIfPhoneNumberIsOptedOut"},
+		{"SQS", "ListQueues"}, {"sqs", "create_queue"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)
 		}

@@ -33,6 +33,9 @@
 //	                 rates per second of Subscribe, ListTopics, ListSubscriptions,
 //	                 ListSubscriptionsByTopic, ListEndpointsByPlatformApplication and
 //	                 ListPlatformApplications, each its own
+//	SQS              docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
+//	                 the rate per second of the tagging actions (TagQueue,
+//	                 UntagQueue, ListQueueTags), together, per account
 //
 // Other services the CLI supports have no rule: their pages did not show
 // per-operation numbers that could be read (KMS, Lambda's control plane,
@@ -40,9 +43,10 @@
 // current quotas page end before its API rows, the only copies that reach
 // them being of a revision years old; Organizations, whose stored copies of
 // its quotas page end before the throttling section), or were not read
-// (SQS, DynamoDB, EKS, RDS, S3). Nor have CloudWatch Logs' or SNS's
-// operations other than those above (SNS's Publish and PublishBatch have a
-// quota that differs by Region). An operation without a rule is
+// (DynamoDB, EKS, RDS, S3). Nor have the operations of CloudWatch Logs, SNS
+// and SQS other than those above (SNS's Publish and PublishBatch have a
+// quota that differs by Region; SQS publishes message rates per queue, or
+// none). An operation without a rule is
 // limited by the target's own limits only.
 //
 // These are AWS's defaults, per account and Region. An account may have

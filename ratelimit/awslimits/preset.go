@@ -14,6 +14,7 @@ var awsPreset = &Preset{
 		names.ServiceKey("secretsmanager"): {prefix: "secretsmanager", source: secretsManagerSource, ops: secretsManagerOps},
 		names.ServiceKey("logs"):           {prefix: "logs", source: cloudWatchLogsSource, ops: cloudWatchLogsOps},
 		names.ServiceKey("sns"):            {prefix: "sns", source: snsSource, ops: snsOps},
+		names.ServiceKey("sqs"):            {prefix: "sqs", source: sqsSource, ops: sqsOps},
 	},
 }
 
