@@ -43,6 +43,10 @@ func TestRule(t *testing.T) {
 		"sqs tagging, sdk":         {"SQS", "TagQueue", "sqs:tagging", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
 		"sqs tagging, boto3":       {"sqs", "untag_queue", "sqs:tagging", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
 		"sqs list tags, boto3":     {"sqs", "list_queue_tags", "sqs:tagging", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"dynamodb, sdk names":      {"DynamoDB", "DescribeTable", "dynamodb:control-plane", perSecond(2500), ratelimit.Limit{MaxCount: 2499, Interval: time.Second, Block: true}},
+		"dynamodb, boto3 names":    {"dynamodb", "describe_table", "dynamodb:control-plane", perSecond(2500), ratelimit.Limit{MaxCount: 2499, Interval: time.Second, Block: true}},
+		"dynamodb list, boto3":     {"dynamodb", "list_tables", "dynamodb:control-plane", perSecond(2500), ratelimit.Limit{MaxCount: 2499, Interval: time.Second, Block: true}},
+		"dynamodb create, sdk":     {"DynamoDB", "CreateTable", "dynamodb:control-plane", perSecond(2500), ratelimit.Limit{MaxCount: 2499, Interval: time.Second, Block: true}},
 		"sns platform apps":        {"SNS", "ListPlatformApplications", "sns:ListPlatformApplications", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
@@ -61,7 +65,8 @@ func TestRule(t *testing.T) {
 	}
 	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}, {"logs", "get_log_events"}, {"CloudWatch Logs", "PutLogEvents"},
 		{"sns", "publish"}, {"SNS", "PublishBatch"}, {"SNS", "CheckIfPhoneNumberIsOptedOut"},
-		{"SQS", "ListQueues"}, {"sqs", "create_queue"}} {
+		{"SQS", "ListQueues"}, {"sqs", "create_queue"},
+		{"dynamodb", "get_item"}, {"DynamoDB", "DescribeLimits"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)
 		}

@@ -36,6 +36,9 @@
 //	SQS              docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
 //	                 the rate per second of the tagging actions (TagQueue,
 //	                 UntagQueue, ListQueueTags), together, per account
+//	DynamoDB         docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-control-plane.html
+//	                 the control plane's rate per second (CreateTable, DescribeTable,
+//	                 ListTables, UpdateTable, DeleteTable), together
 //
 // Other services the CLI supports have no rule: their pages did not show
 // per-operation numbers that could be read (KMS, Lambda's control plane,
@@ -43,13 +46,14 @@
 // current quotas page end before its API rows, the only copies that reach
 // them being of a revision years old; Organizations, whose stored copies of
 // its quotas page end before the throttling section), or were not read
-// (DynamoDB, EKS, RDS, S3). Nor have the operations of CloudWatch Logs, SNS
-// and SQS other than those above (SNS's Publish and PublishBatch have a
+// (EKS, RDS, S3). Nor have the operations of CloudWatch Logs, SNS, SQS and
+// DynamoDB other than those above (SNS's Publish and PublishBatch have a
 // quota that differs by Region; SQS publishes message rates per queue, or
-// none). An operation without a rule is
-// limited by the target's own limits only.
+// none; DynamoDB's data plane is limited by capacity, not a request rate).
+// An operation without a rule is limited by the target's own limits only.
 //
-// These are AWS's defaults, per account and Region. An account may have
+// These are AWS's defaults, per account and Region (SQS's tagging rate:
+// per account, as AWS words it). An account may have
 // raised quotas (Service Quotas, or a support case), and AWS revises them:
 // override with APILimits, or turn adaptive mode on, which lowers a limit
 // when AWS throttles and recovers it slowly.

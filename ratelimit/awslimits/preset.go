@@ -15,6 +15,7 @@ var awsPreset = &Preset{
 		names.ServiceKey("logs"):           {prefix: "logs", source: cloudWatchLogsSource, ops: cloudWatchLogsOps},
 		names.ServiceKey("sns"):            {prefix: "sns", source: snsSource, ops: snsOps},
 		names.ServiceKey("sqs"):            {prefix: "sqs", source: sqsSource, ops: sqsOps},
+		names.ServiceKey("dynamodb"):       {prefix: "dynamodb", source: dynamoDBSource, ops: dynamoDBOps},
 	},
 }
 
