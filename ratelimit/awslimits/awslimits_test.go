@@ -47,6 +47,12 @@ func TestRule(t *testing.T) {
 		"dynamodb, boto3 names":    {"dynamodb", "describe_table", "dynamodb:control-plane", perSecond(2500), ratelimit.Limit{MaxCount: 2499, Interval: time.Second, Block: true}},
 		"dynamodb list, boto3":     {"dynamodb", "list_tables", "dynamodb:control-plane", perSecond(2500), ratelimit.Limit{MaxCount: 2499, Interval: time.Second, Block: true}},
 		"dynamodb create, sdk":     {"DynamoDB", "CreateTable", "dynamodb:control-plane", perSecond(2500), ratelimit.Limit{MaxCount: 2499, Interval: time.Second, Block: true}},
+		"kms, sdk names":           {"KMS", "DescribeKey", "kms:DescribeKey", perSecond(2000), ratelimit.Limit{MaxCount: 1999, Interval: time.Second, Block: true}},
+		"kms, boto3 names":         {"kms", "describe_key", "kms:DescribeKey", perSecond(2000), ratelimit.Limit{MaxCount: 1999, Interval: time.Second, Block: true}},
+		"kms list keys, boto3":     {"kms", "list_keys", "kms:ListKeys", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
+		"kms list aliases, sdk":    {"KMS", "ListAliases", "kms:ListAliases", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
+		"kms create key, boto3":    {"kms", "create_key", "kms:CreateKey", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
+		"kms import params":        {"KMS", "GetParametersForImport", "kms:GetParametersForImport", perSecond(1), ratelimit.Limit{MaxCount: 1, Interval: time.Second, Block: true}},
 		"sns platform apps":        {"SNS", "ListPlatformApplications", "sns:ListPlatformApplications", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
@@ -66,7 +72,8 @@ func TestRule(t *testing.T) {
 	for _, c := range [][2]string{{"secretsmanager", "ListSecrets"}, {"sqs", "SendMessage"}, {"STS", "AssumeRole"}, {"logs", "get_log_events"}, {"CloudWatch Logs", "PutLogEvents"},
 		{"sns", "publish"}, {"SNS", "PublishBatch"}, {"SNS", "CheckIfPhoneNumberIsOptedOut"},
 		{"SQS", "ListQueues"}, {"sqs", "create_queue"},
-		{"dynamodb", "get_item"}, {"DynamoDB", "DescribeLimits"}} {
+		{"dynamodb", "get_item"}, {"DynamoDB", "DescribeLimits"},
+		{"kms", "decrypt"}, {"KMS", "GenerateDataKey"}, {"KMS", "GenerateDataKeyPair"}, {"kms", "replicate_key"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)
 		}

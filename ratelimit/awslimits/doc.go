@@ -39,17 +39,25 @@
 //	DynamoDB         docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-control-plane.html
 //	                 the control plane's rate per second (CreateTable, DescribeTable,
 //	                 ListTables, UpdateTable, DeleteTable), together
+//	KMS              docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html
+//	                 quotas per second of 39 management operations (CreateKey,
+//	                 DescribeKey, ListKeys, ListAliases, ...), each its own
 //
 // Other services the CLI supports have no rule: their pages did not show
-// per-operation numbers that could be read (KMS, Lambda's control plane,
-// ECS, Systems Manager, IAM and STS; CloudWatch, whose stored copies of the
-// current quotas page end before its API rows, the only copies that reach
-// them being of a revision years old; Organizations, whose stored copies of
-// its quotas page end before the throttling section), or were not read
-// (EKS, RDS, S3). Nor have the operations of CloudWatch Logs, SNS, SQS and
-// DynamoDB other than those above (SNS's Publish and PublishBatch have a
-// quota that differs by Region; SQS publishes message rates per queue, or
-// none; DynamoDB's data plane is limited by capacity, not a request rate).
+// per-operation numbers that could be read (Lambda's control plane, ECS,
+// IAM and STS; Systems Manager, whose Parameter Store pages speak of a
+// default throughput but leave its number to the General Reference's
+// quotas page, of which no stored copy was found; CloudWatch, whose stored
+// copies of the current quotas page end before its API rows, the only
+// copies that reach them being of a revision years old; Organizations,
+// whose stored copies of its quotas page end before the throttling
+// section), or were not read (EKS, RDS, S3). Nor have the operations of
+// CloudWatch Logs, SNS, SQS, DynamoDB and KMS other than those above (SNS's
+// Publish and PublishBatch have a quota that differs by Region; SQS
+// publishes message rates per queue, or none; DynamoDB's data plane is
+// limited by capacity, not a request rate; KMS's cryptographic operations
+// share a quota that depends on the Region and the key's type, and
+// GenerateDataKeyPair's on the key pair's).
 // An operation without a rule is limited by the target's own limits only.
 //
 // These are AWS's defaults, per account and Region (SQS's tagging rate:

@@ -16,6 +16,7 @@ var awsPreset = &Preset{
 		names.ServiceKey("sns"):            {prefix: "sns", source: snsSource, ops: snsOps},
 		names.ServiceKey("sqs"):            {prefix: "sqs", source: sqsSource, ops: sqsOps},
 		names.ServiceKey("dynamodb"):       {prefix: "dynamodb", source: dynamoDBSource, ops: dynamoDBOps},
+		names.ServiceKey("kms"):            {prefix: "kms", source: kmsSource, ops: kmsOps},
 	},
 }
 
