@@ -53,6 +53,9 @@ func TestRule(t *testing.T) {
 		"kms list aliases, sdk":    {"KMS", "ListAliases", "kms:ListAliases", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
 		"kms create key, boto3":    {"kms", "create_key", "kms:CreateKey", perSecond(5), ratelimit.Limit{MaxCount: 4, Interval: time.Second, Block: true}},
 		"kms import params":        {"KMS", "GetParametersForImport", "kms:GetParametersForImport", perSecond(1), ratelimit.Limit{MaxCount: 1, Interval: time.Second, Block: true}},
+		"cloudwatch, sdk names":    {"CloudWatch", "PutMetricData", "cloudwatch:PutMetricData", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
+		"cloudwatch, boto3 names":  {"cloudwatch", "put_metric_data", "cloudwatch:PutMetricData", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
+		"cloudwatch, endpoint":     {"monitoring", "PutMetricData", "cloudwatch:PutMetricData", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
 		"sns platform apps":        {"SNS", "ListPlatformApplications", "sns:ListPlatformApplications", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
@@ -73,6 +76,7 @@ func TestRule(t *testing.T) {
 		{"sns", "publish"}, {"SNS", "PublishBatch"}, {"SNS", "CheckIfPhoneNumberIsOptedOut"},
 		{"SQS", "ListQueues"}, {"sqs", "create_queue"},
 		{"dynamodb", "get_item"}, {"DynamoDB", "DescribeLimits"},
+		{"cloudwatch", "get_metric_data"}, {"CloudWatch", "ListMetrics"}, {"CloudWatch Logs", "PutMetricData"},
 		{"kms", "decrypt"}, {"KMS", "GenerateDataKey"}, {"KMS", "GenerateDataKeyPair"}, {"kms", "replicate_key"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)

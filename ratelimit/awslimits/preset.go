@@ -17,6 +17,7 @@ var awsPreset = &Preset{
 		names.ServiceKey("sqs"):            {prefix: "sqs", source: sqsSource, ops: sqsOps},
 		names.ServiceKey("dynamodb"):       {prefix: "dynamodb", source: dynamoDBSource, ops: dynamoDBOps},
 		names.ServiceKey("kms"):            {prefix: "kms", source: kmsSource, ops: kmsOps},
+		names.ServiceKey("cloudwatch"):     {prefix: "cloudwatch", source: cloudWatchSource, ops: cloudWatchOps},
 	},
 }
 
