@@ -56,6 +56,13 @@ func TestRule(t *testing.T) {
 		"cloudwatch, sdk names":    {"CloudWatch", "PutMetricData", "cloudwatch:PutMetricData", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
 		"cloudwatch, boto3 names":  {"cloudwatch", "put_metric_data", "cloudwatch:PutMetricData", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
 		"cloudwatch, endpoint":     {"monitoring", "PutMetricData", "cloudwatch:PutMetricData", perSecond(500), ratelimit.Limit{MaxCount: 499, Interval: time.Second, Block: true}},
+		"lambda, sdk names":        {"Lambda", "GetFunction", "lambda:GetFunction", perSecond(100), ratelimit.Limit{MaxCount: 99, Interval: time.Second, Block: true}},
+		"lambda, boto3 names":      {"lambda", "get_function", "lambda:GetFunction", perSecond(100), ratelimit.Limit{MaxCount: 99, Interval: time.Second, Block: true}},
+		"lambda policy, boto3":     {"lambda", "get_policy", "lambda:GetPolicy", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
+		"lambda list, sdk":         {"Lambda", "ListFunctions", "lambda:control-plane", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
+		"lambda list, boto3":       {"lambda", "list_functions", "lambda:control-plane", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
+		"lambda update, boto3":     {"lambda", "update_function_code", "lambda:control-plane", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
+		"lambda durable, sdk":      {"Lambda", "GetDurableExecution", "lambda:GetDurableExecution", perSecond(30), ratelimit.Limit{MaxCount: 29, Interval: time.Second, Block: true}},
 		"sns platform apps":        {"SNS", "ListPlatformApplications", "sns:ListPlatformApplications", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
@@ -77,6 +84,7 @@ func TestRule(t *testing.T) {
 		{"SQS", "ListQueues"}, {"sqs", "create_queue"},
 		{"dynamodb", "get_item"}, {"DynamoDB", "DescribeLimits"},
 		{"cloudwatch", "get_metric_data"}, {"CloudWatch", "ListMetrics"}, {"CloudWatch Logs", "PutMetricData"},
+		{"lambda", "invoke"}, {"Lambda", "InvokeWithResponseStream"}, {"Lambda", "CheckpointDurableExecution"},
 		{"kms", "decrypt"}, {"KMS", "GenerateDataKey"}, {"KMS", "GenerateDataKeyPair"}, {"kms", "replicate_key"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)

@@ -18,6 +18,7 @@ var awsPreset = &Preset{
 		names.ServiceKey("dynamodb"):       {prefix: "dynamodb", source: dynamoDBSource, ops: dynamoDBOps},
 		names.ServiceKey("kms"):            {prefix: "kms", source: kmsSource, ops: kmsOps},
 		names.ServiceKey("cloudwatch"):     {prefix: "cloudwatch", source: cloudWatchSource, ops: cloudWatchOps},
+		names.ServiceKey("lambda"):         {prefix: "lambda", source: lambdaSource, ops: lambdaOps},
 	},
 }
 
