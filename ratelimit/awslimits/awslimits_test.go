@@ -63,6 +63,10 @@ func TestRule(t *testing.T) {
 		"lambda list, boto3":       {"lambda", "list_functions", "lambda:control-plane", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 		"lambda update, boto3":     {"lambda", "update_function_code", "lambda:control-plane", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 		"lambda durable, sdk":      {"Lambda", "GetDurableExecution", "lambda:GetDurableExecution", perSecond(30), ratelimit.Limit{MaxCount: 29, Interval: time.Second, Block: true}},
+		"rds, sdk names":           {"RDS", "DescribeDBInstances", "rds:api", bucket(300, 12), ratelimit.Limit{Burst: 299, Rate: 12, Block: true}},
+		"rds, boto3 names":         {"rds", "describe_db_instances", "rds:api", bucket(300, 12), ratelimit.Limit{Burst: 299, Rate: 12, Block: true}},
+		"rds create, boto3":        {"rds", "create_db_instance", "rds:api", bucket(300, 12), ratelimit.Limit{Burst: 299, Rate: 12, Block: true}},
+		"rds clusters, sdk":        {"RDS", "DescribeDBClusters", "rds:api", bucket(300, 12), ratelimit.Limit{Burst: 299, Rate: 12, Block: true}},
 		"sns platform apps":        {"SNS", "ListPlatformApplications", "sns:ListPlatformApplications", perSecond(15), ratelimit.Limit{MaxCount: 14, Interval: time.Second, Block: true}},
 	}
 	for name, tc := range tests {
@@ -85,6 +89,7 @@ func TestRule(t *testing.T) {
 		{"dynamodb", "get_item"}, {"DynamoDB", "DescribeLimits"},
 		{"cloudwatch", "get_metric_data"}, {"CloudWatch", "ListMetrics"}, {"CloudWatch Logs", "PutMetricData"},
 		{"lambda", "invoke"}, {"Lambda", "InvokeWithResponseStream"}, {"Lambda", "CheckpointDurableExecution"},
+		{"RDS Data", "ExecuteStatement"}, {"rds-data", "execute_statement"},
 		{"kms", "decrypt"}, {"KMS", "GenerateDataKey"}, {"KMS", "GenerateDataKeyPair"}, {"kms", "replicate_key"}} {
 		if r, ok := awslimits.AWS().Rule(c[0], c[1]); ok {
 			t.Errorf("Rule(%q, %q) = %+v, want none", c[0], c[1], r)

@@ -47,27 +47,30 @@
 //	Lambda           docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
 //	                 rates per second of GetFunction, GetPolicy and three durable-execution
 //	                 reads, each its own, and of the rest of the control plane, together
+//	RDS              docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-api-throttling.html
+//	                 one token bucket shared by all its operations
 //
 // Other services the CLI supports have no rule: their pages did not show
-// per-operation numbers that could be read (IAM and STS, whose quotas page,
-// as far as read, gives no rate, AWS's blog post on their throttling saying
-// only that each API has token buckets of its own and its Knowledge Center
-// article giving no number; ECS, whose stored copies of its throttling page
-// end before the table of buckets; Systems Manager, whose Parameter Store
-// pages speak of a default throughput but leave its number to the General
-// Reference's quotas page, of which no stored copy was found; Organizations,
-// whose stored copies of its quotas page end before the throttling section),
-// or were not read (EKS, RDS, S3). Nor have the operations of CloudWatch
-// Logs, SNS, SQS, DynamoDB, KMS, CloudWatch and Lambda other than those
-// above (SNS's Publish and PublishBatch have a quota that differs by Region;
-// SQS publishes message rates per queue, or none; DynamoDB's data plane is
-// limited by capacity, not a request rate; KMS's cryptographic operations
-// share a quota that depends on the Region and the key's type, and
-// GenerateDataKeyPair's on the key pair's; CloudWatch's quotas page: its
-// stored copies of current revisions end before the API rows, the only
-// copies that reach them being of a revision years old; Lambda's invocations
-// are limited by concurrency, and six durable-execution operations have
-// quotas that differ by Region).
+// per-operation numbers that could be read (EKS, whose quotas pages, as far
+// as read (the user guide's and the best-practices guide's), give no API
+// rate; IAM and STS, whose quotas page, as far as read, gives no rate, AWS's
+// blog post on their throttling saying only that each API has token buckets
+// of its own and its Knowledge Center article giving no number; ECS, whose
+// stored copies of its throttling page end before the table of buckets;
+// Systems Manager, whose Parameter Store pages speak of a default throughput
+// but leave its number to the General Reference's quotas page, of which no
+// stored copy was found; Organizations, whose stored copies of its quotas
+// page end before the throttling section), or were not read (S3). Nor have
+// the operations of CloudWatch Logs, SNS, SQS, DynamoDB, KMS, CloudWatch and
+// Lambda other than those above (SNS's Publish and PublishBatch have a quota
+// that differs by Region; SQS publishes message rates per queue, or none;
+// DynamoDB's data plane is limited by capacity, not a request rate; KMS's
+// cryptographic operations share a quota that depends on the Region and the
+// key's type, and GenerateDataKeyPair's on the key pair's; CloudWatch's
+// quotas page: its stored copies of current revisions end before the API
+// rows, the only copies that reach them being of a revision years old;
+// Lambda's invocations are limited by concurrency, and six durable-execution
+// operations have quotas that differ by Region).
 // An operation without a rule is limited by the target's own limits only.
 //
 // These are AWS's defaults, per account and Region (SQS's tagging rate:

@@ -19,6 +19,7 @@ var awsPreset = &Preset{
 		names.ServiceKey("kms"):            {prefix: "kms", source: kmsSource, ops: kmsOps},
 		names.ServiceKey("cloudwatch"):     {prefix: "cloudwatch", source: cloudWatchSource, ops: cloudWatchOps},
 		names.ServiceKey("lambda"):         {prefix: "lambda", source: lambdaSource, ops: lambdaOps},
+		names.ServiceKey("rds"):            {prefix: "rds", source: rdsSource, rule: rdsRule},
 	},
 }
 
