@@ -74,7 +74,7 @@ const (
 type adaptive struct {
 	lowered bool    // a throttle lowered the rate, and it has not recovered
 	rate    float64 // the rate in force while lowered
-	w       float64 // the plateau: adaptivePlateau times the rate throttled
+	w       float64 // the plateau: adaptivePlateau times the rate in use at the last decrease (the new rate after a re-throttle)
 	k       float64 // seconds from the last decrease to reach w
 	since   time.Time
 	// The cycle: since the last decrease (or the start), and the

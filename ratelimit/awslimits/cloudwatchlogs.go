@@ -34,18 +34,12 @@ package awslimits
 const cloudWatchLogsSource = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html"
 
 // cloudWatchLogsOps gives each operation a group of its own, named after it.
-var cloudWatchLogsOps = func() map[string]group {
-	m := make(map[string]group)
-	for op, n := range map[string]int{
-		"CreateLogGroup":     10,
-		"CreateLogStream":    50,
-		"DeleteLogGroup":     5,
-		"DeleteLogStream":    5,
-		"DescribeLogGroups":  5,
-		"DescribeLogStreams": 5,
-		"FilterLogEvents":    5,
-	} {
-		m[op] = group{op, perSecond(n)}
-	}
-	return foldedOps(m)
-}()
+var cloudWatchLogsOps = ownQuotas(map[string]int{
+	"CreateLogGroup":     10,
+	"CreateLogStream":    50,
+	"DeleteLogGroup":     5,
+	"DeleteLogStream":    5,
+	"DescribeLogGroups":  5,
+	"DescribeLogStreams": 5,
+	"FilterLogEvents":    5,
+})

@@ -23,6 +23,16 @@ var awsPreset = &Preset{
 	},
 }
 
+// ownQuotas is a table of operations that each have a quota of their own,
+// n requests per second, in a group named after the operation.
+func ownQuotas(perOp map[string]int) map[string]group {
+	m := make(map[string]group, len(perOp))
+	for op, n := range perOp {
+		m[op] = group{op, perSecond(n)}
+	}
+	return foldedOps(m)
+}
+
 // foldedOps keys a table by names.Fold of its operations.
 func foldedOps(m map[string]group) map[string]group {
 	out := make(map[string]group, len(m))

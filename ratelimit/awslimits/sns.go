@@ -34,17 +34,11 @@ package awslimits
 const snsSource = "https://docs.aws.amazon.com/sns/latest/api/"
 
 // snsOps gives each action a group of its own, named after it.
-var snsOps = func() map[string]group {
-	m := make(map[string]group)
-	for op, n := range map[string]int{
-		"Subscribe":                          100,
-		"ListTopics":                         30,
-		"ListSubscriptions":                  30,
-		"ListSubscriptionsByTopic":           30,
-		"ListEndpointsByPlatformApplication": 30,
-		"ListPlatformApplications":           15,
-	} {
-		m[op] = group{op, perSecond(n)}
-	}
-	return foldedOps(m)
-}()
+var snsOps = ownQuotas(map[string]int{
+	"Subscribe":                          100,
+	"ListTopics":                         30,
+	"ListSubscriptions":                  30,
+	"ListSubscriptionsByTopic":           30,
+	"ListEndpointsByPlatformApplication": 30,
+	"ListPlatformApplications":           15,
+})
